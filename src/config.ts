@@ -156,7 +156,10 @@ function asApprovalRule(value: unknown, path: string, fail: Fail): ApprovalRule 
   const approvers = rule.approvers ?? 'anyone';
   if (approvers !== 'anyone') {
     if (!Array.isArray(approvers) || approvers.length === 0) {
-      fail(`${path}.approvers`, 'must be `anyone` or a non-empty list of Slack user (U…) and user group (S…) ids');
+      fail(
+        `${path}.approvers`,
+        'must be `anyone` or a non-empty list of Slack user (U…) and user group (S…) ids',
+      );
     }
     (approvers as unknown[]).forEach((id, index) => {
       if (typeof id !== 'string' || !SLACK_PRINCIPAL.test(id)) {

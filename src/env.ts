@@ -48,12 +48,17 @@ export function readRuntimeEnv(env: Record<string, string | undefined>): Runtime
     slackSecrets = { kind: 'secretsManager', secretArn };
   } else if (signingSecret || botToken) {
     const missing = signingSecret ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET';
-    throw new MissingEnvError(`${missing} is not set: set both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_SECRET_ARN alone`);
+    throw new MissingEnvError(
+      `${missing} is not set: set both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_SECRET_ARN alone`,
+    );
   } else {
-    throw new MissingEnvError('Slack secrets are not set: set SLACK_SECRET_ARN, or SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN');
+    throw new MissingEnvError(
+      'Slack secrets are not set: set SLACK_SECRET_ARN, or SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
+    );
   }
   const auditTableName = value('AUDIT_TABLE_NAME');
-  if (!auditTableName) throw new MissingEnvError('AUDIT_TABLE_NAME is not set: the DynamoDB audit table to use');
+  if (!auditTableName)
+    throw new MissingEnvError('AUDIT_TABLE_NAME is not set: the DynamoDB audit table to use');
   const slackApiUrl = value('SLACK_API_URL') ?? DEFAULT_SLACK_API_URL;
   return {
     slackSecrets,

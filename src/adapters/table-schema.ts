@@ -1,17 +1,24 @@
 // The one description of the audit table's keys and indexes. The DynamoDB adapters build items
 // with these names and the CDK stack in infra/ creates the table from them, so the two cannot
-// drift apart. Single-table design: audit events and pending requests share the table.
+// drift apart. Single-table design:
+//
+//   audit event     pk REQ#<requestId>   sk EV#<seq>            immutable, one per step of a request
+//                   gsi1 FN#<function>           / <at>#<requestId>#<seq>   a function's history
+//                   gsi2 FN#<function>#<alias>   / <at>#<requestId>#<seq>   one alias's history
+//   pending marker  pk PENDING#<function> sk <createdAt>#<requestId>   written once per request,
+//                   carries `ttl` (expiry + a day) so DynamoDB garbage-collects it
+//
+// A request's state is the fold of its events (one Query); a transition is a conditional PutItem
+// of the next event (attribute_not_exists), so concurrent writers cannot both take a step.
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Epoch seconds after which DynamoDB may delete a request item (garbage collection only). */
+  /** Epoch seconds after which DynamoDB may delete an item (pending markers only; never events). */
   ttlAttribute: 'ttl',
   indexes: {
-    /** A function's audit events, newest first: `FN#<key>` / `<at>#<requestId>#<seq>`. */
+    /** A function's audit events, newest first. */
     byFunction: { name: 'byFunction', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** One alias's audit events, newest first: `FN#<key>#<alias>` / `<at>#<requestId>#<seq>`. */
+    /** One alias's audit events, newest first. */
     byAlias: { name: 'byAlias', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-    /** Pending requests of a function (sparse: removed when the request ends): `PENDING#<key>` / created. */
-    pending: { name: 'pending', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   },
 } as const;

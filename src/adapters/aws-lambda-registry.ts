@@ -1,0 +1,269 @@
+// LambdaRegistry over the AWS SDK's Lambda client. Translates AWS's shapes and errors into the
+// domain's, pages through every listing, and remembers published versions: they are immutable,
+// so once seen they need not be fetched again (a warm `versions` costs one or two calls).
+import { createHmac, randomBytes } from 'node:crypto';
+import {
+  type AliasConfiguration,
+  type FunctionConfiguration,
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListAliasesCommand,
+  ListVersionsByFunctionCommand,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-lambda';
+import { ChatopsError } from '../domain/errors';
+import type { AliasInfo, VersionInfo } from '../domain/model';
+import type { Clock, LambdaRegistry } from '../ports';
+import { systemClock } from '../ports';
+
+/**
+ * Environment values are digested with a key that lives only in this process: enough to tell
+ * which keys changed, useless to anyone who would try to guess a secret from a digest.
+ */
+const DIGEST_KEY = randomBytes(32);
+
+/** How long a cached version list is trusted before it is read again from the start. */
+const FULL_REFRESH_MS = 15 * 60 * 1000;
+
+interface VersionCache {
+  versions: VersionInfo[];
+  known: Set<string>;
+  /** The marker that fetched the last page seen: listing again from it finds newer versions. */
+  lastPageMarker: string | undefined;
+  fetchedAt: number;
+}
+
+type Target = 'function' | 'alias' | 'version';
+
+export class AwsLambdaRegistry implements LambdaRegistry {
+  private readonly versionCache = new Map<string, VersionCache>();
+
+  constructor(
+    private readonly client: LambdaClient = new LambdaClient({}),
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async listAliases(functionName: string): Promise<AliasInfo[]> {
+    const aliases: AliasInfo[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.call(
+        this.client.send(new ListAliasesCommand({ FunctionName: functionName, Marker: marker })),
+        functionName,
+        'function',
+      );
+      aliases.push(...(page.Aliases ?? []).map(toAlias));
+      marker = page.NextMarker;
+    } while (marker);
+    return aliases;
+  }
+
+  async getAlias(functionName: string, alias: string): Promise<AliasInfo> {
+    const result = await this.call(
+      this.client.send(new GetAliasCommand({ FunctionName: functionName, Name: alias })),
+      functionName,
+      'alias',
+      alias,
+    );
+    return toAlias(result);
+  }
+
+  async getVersion(functionName: string, version: string): Promise<VersionInfo> {
+    const cached = this.versionCache.get(functionName)?.versions.find((v) => v.version === version);
+    if (cached) return cached;
+    const result = await this.call(
+      this.client.send(
+        new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }),
+      ),
+      functionName,
+      'version',
+      version,
+    );
+    return toVersion(result);
+  }
+
+  hasVersionsCached(functionName: string): boolean {
+    const cache = this.versionCache.get(functionName);
+    return cache !== undefined && this.clock.now().getTime() - cache.fetchedAt <= FULL_REFRESH_MS;
+  }
+
+  async listVersions(functionName: string): Promise<VersionInfo[]> {
+    const now = this.clock.now().getTime();
+    let cache = this.versionCache.get(functionName);
+    if (cache && now - cache.fetchedAt > FULL_REFRESH_MS) cache = undefined;
+    const fresh: VersionCache = cache ?? {
+      versions: [],
+      known: new Set(),
+      lastPageMarker: undefined,
+      fetchedAt: now,
+    };
+    try {
+      await this.readVersionPages(functionName, fresh, fresh.lastPageMarker);
+    } catch (error) {
+      // AWS's markers are opaque: if a remembered one is refused, read everything again.
+      if (!cache || !isAwsError(error, 'InvalidParameterValueException')) throw error;
+      const restart: VersionCache = {
+        versions: [],
+        known: new Set(),
+        lastPageMarker: undefined,
+        fetchedAt: now,
+      };
+      await this.readVersionPages(functionName, restart, undefined);
+      this.versionCache.set(functionName, restart);
+      return [...restart.versions];
+    }
+    this.versionCache.set(functionName, fresh);
+    return [...fresh.versions];
+  }
+
+  async updateAlias(
+    functionName: string,
+    alias: string,
+    change: { version: string; revisionId: string; clearWeights: boolean },
+  ): Promise<AliasInfo> {
+    const result = await this.call(
+      this.client.send(
+        new UpdateAliasCommand({
+          FunctionName: functionName,
+          Name: alias,
+          FunctionVersion: change.version,
+          RevisionId: change.revisionId,
+          ...(change.clearWeights ? { RoutingConfig: { AdditionalVersionWeights: {} } } : {}),
+        }),
+      ),
+      functionName,
+      'alias',
+      alias,
+    );
+    return toAlias(result);
+  }
+
+  private async readVersionPages(functionName: string, cache: VersionCache, startMarker: string | undefined) {
+    let marker = startMarker;
+    for (;;) {
+      const page = await this.call(
+        this.client.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker })),
+        functionName,
+        'function',
+      );
+      for (const configuration of page.Versions ?? []) {
+        const version = configuration.Version;
+        if (!version || version === '$LATEST' || cache.known.has(version)) continue;
+        cache.known.add(version);
+        cache.versions.push(toVersion(configuration));
+      }
+      if (!page.NextMarker) {
+        cache.lastPageMarker = marker;
+        return;
+      }
+      marker = page.NextMarker;
+    }
+  }
+
+  /** Awaits a Lambda call, turning AWS's errors into the domain's. */
+  private async call<Output>(
+    pending: Promise<Output>,
+    functionName: string,
+    target: Target,
+    qualifier?: string,
+  ): Promise<Output> {
+    try {
+      return await pending;
+    } catch (error) {
+      throw translateError(error, functionName, target, qualifier);
+    }
+  }
+}
+
+function translateError(error: unknown, functionName: string, target: Target, qualifier?: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const name = error.name;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (name === 'ResourceNotFoundException') {
+    const what = /alias/i.test(error.message) ? 'alias' : target === 'version' ? 'version' : 'function';
+    if (what === 'alias' && target !== 'function') {
+      return new ChatopsError('ALIAS_NOT_FOUND', `Lambda has no alias \`${qualifier}\` on ${functionName}.`, {
+        cause: error,
+      });
+    }
+    if (what === 'version' && !/function not found/i.test(error.message)) {
+      return new ChatopsError('VERSION_NOT_FOUND', `Lambda has no version ${qualifier} of ${functionName}.`, {
+        cause: error,
+      });
+    }
+    return new ChatopsError(
+      'FUNCTION_NOT_FOUND',
+      `Lambda has no function ${functionName} in this account and region.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (name === 'PreconditionFailedException') {
+    return new ChatopsError(
+      'ALIAS_MOVED',
+      `Alias \`${qualifier}\` of ${functionName} changed since the request.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (name === 'TooManyRequestsException' || name === 'ThrottlingException') {
+    return new ChatopsError('THROTTLED', 'AWS Lambda is throttling requests right now.', { cause: error });
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDeniedError') {
+    return new ChatopsError('UPSTREAM_FAILURE', `The bot is not allowed to read or change ${functionName}.`, {
+      cause: error,
+    });
+  }
+  if ((status !== undefined && status >= 500) || name === 'ServiceException') {
+    return new ChatopsError('UPSTREAM_FAILURE', `AWS Lambda failed (${name}).`, { cause: error });
+  }
+  if (error.name !== 'Error' && error.name.endsWith('Exception')) {
+    return new ChatopsError('UPSTREAM_FAILURE', `AWS Lambda refused the call (${name}).`, { cause: error });
+  }
+  return error;
+}
+
+function isAwsError(error: unknown, name: string): boolean {
+  const cause = error instanceof ChatopsError ? error.cause : error;
+  return cause instanceof Error && cause.name === name;
+}
+
+function toAlias(alias: AliasConfiguration): AliasInfo {
+  return {
+    name: alias.Name ?? '',
+    version: alias.FunctionVersion ?? '',
+    additionalWeights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
+    revisionId: alias.RevisionId ?? '',
+    description: alias.Description ?? '',
+  };
+}
+
+function toVersion(configuration: FunctionConfiguration): VersionInfo {
+  const variables = configuration.Environment?.Variables ?? {};
+  return {
+    version: configuration.Version ?? '',
+    description: configuration.Description ?? '',
+    lastModified: toIso(configuration.LastModified),
+    codeSha256: configuration.CodeSha256 ?? '',
+    runtime: configuration.Runtime,
+    memorySize: configuration.MemorySize,
+    timeout: configuration.Timeout,
+    architectures: configuration.Architectures ?? ['x86_64'],
+    environmentDigests: Object.fromEntries(
+      Object.entries(variables).map(([key, value]) => [
+        key,
+        createHmac('sha256', DIGEST_KEY).update(value).digest('hex'),
+      ]),
+    ),
+  };
+}
+
+/** Lambda's `2024-01-02T03:04:05.000+0000` to ISO-8601 UTC. */
+function toIso(lastModified: string | undefined): string {
+  if (!lastModified) return '';
+  const date = new Date(lastModified.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(date.getTime()) ? lastModified : date.toISOString();
+}

@@ -1,0 +1,72 @@
+// Audit events and request items as DynamoDB items, with the keys of TABLE_SCHEMA. The
+// documented attributes (DESIGN.md section 4) are plain top-level strings so that users can
+// query them from the console, exports or Athena.
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AuditAction, AuditEvent } from '../domain/request';
+import { TABLE_SCHEMA } from './table-schema';
+
+type Item = Record<string, AttributeValue>;
+
+const { partitionKey: PK, sortKey: SK, indexes } = TABLE_SCHEMA;
+
+export const requestPk = (requestId: string) => `REQ#${requestId}`;
+export const eventSk = (seq: number) => `EV#${String(seq).padStart(4, '0')}`;
+export const functionPk = (fn: string) => `FN#${fn}`;
+export const aliasPk = (fn: string, alias: string) => `FN#${fn}#${alias}`;
+export const pendingPk = (fn: string) => `PENDING#${fn}`;
+export const CARD_SK = 'CARD';
+
+const EVENT_STRINGS = [
+  'function',
+  'functionName',
+  'alias',
+  'action',
+  'requestId',
+  'actor',
+  'team',
+  'channel',
+  'fromVersion',
+  'toVersion',
+  'at',
+] as const;
+
+export function eventToItem(event: AuditEvent, details?: string): Item {
+  const timeKey = `${event.at}#${event.requestId}#${String(event.seq).padStart(4, '0')}`;
+  const item: Item = {
+    [PK]: { S: requestPk(event.requestId) },
+    [SK]: { S: eventSk(event.seq) },
+    [indexes.byFunction.partitionKey]: { S: functionPk(event.function) },
+    [indexes.byFunction.sortKey]: { S: timeKey },
+    [indexes.byAlias.partitionKey]: { S: aliasPk(event.function, event.alias) },
+    [indexes.byAlias.sortKey]: { S: timeKey },
+    seq: { N: String(event.seq) },
+  };
+  for (const name of EVENT_STRINGS) item[name] = { S: event[name] };
+  if (event.reason !== undefined) item.reason = { S: event.reason };
+  if (details !== undefined) item.details = { S: details };
+  return item;
+}
+
+export function itemToEvent(item: Item): AuditEvent {
+  const text = (name: string) => item[name]?.S ?? '';
+  return {
+    function: text('function'),
+    functionName: text('functionName'),
+    alias: text('alias'),
+    action: text('action') as AuditAction,
+    requestId: text('requestId'),
+    actor: text('actor'),
+    team: text('team'),
+    channel: text('channel'),
+    fromVersion: text('fromVersion'),
+    toVersion: text('toVersion'),
+    at: text('at'),
+    ...(item.reason?.S === undefined ? {} : { reason: item.reason.S }),
+    seq: Number(item.seq?.N ?? 0),
+  };
+}
+
+/** Two writes of the same event (a retry): same step, same actor, same time. */
+export function sameEvent(a: AuditEvent, b: AuditEvent): boolean {
+  return a.seq === b.seq && a.action === b.action && a.actor === b.actor && a.at === b.at;
+}

@@ -1,0 +1,218 @@
+// The change request and its state machine (DESIGN.md section 3). A request is the ordered list
+// of its audit events: its state is their fold, and each step appends exactly one event with
+// the next sequence number. The store refuses a second event with the same number, so
+// concurrent clicks cannot both take a step: the loser reloads and decides again.
+import type { ApprovalRule } from './model';
+import type { VersionDiff } from './version-diff';
+
+export type AuditAction =
+  | 'REQUESTED'
+  | 'APPROVED'
+  | 'DENIED'
+  | 'REJECTED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'APPLIED'
+  | 'STALE'
+  | 'FAILED';
+
+/** One immutable item of the audit table (DESIGN.md section 4). */
+export interface AuditEvent {
+  function: string;
+  functionName: string;
+  alias: string;
+  action: AuditAction;
+  requestId: string;
+  /** Slack user id, or `system`. */
+  actor: string;
+  team: string;
+  channel: string;
+  fromVersion: string;
+  toVersion: string;
+  /** ISO-8601 UTC with milliseconds. */
+  at: string;
+  reason?: string;
+  /** Position in the request's event list, from 1. */
+  seq: number;
+}
+
+/** What a request records when it is made (carried by its REQUESTED event). */
+export interface ChangeRequest {
+  id: string;
+  kind: 'promote' | 'rollback';
+  function: string;
+  functionName: string;
+  alias: string;
+  toVersion: string;
+  /** The target alias's version and RevisionId at request time. */
+  fromVersion: string;
+  fromRevisionId: string;
+  /** The target alias's traffic split at request time, cleared by the change. */
+  fromWeights: Record<string, number>;
+  sourceAlias?: string;
+  requester: string;
+  team: string;
+  channel: string;
+  createdAt: string;
+  expiresAt: string;
+  rule: ApprovalRule;
+  selfApproval: boolean;
+  /** True when the target alias is the function's last stage (the card asks to confirm). */
+  lastStage: boolean;
+  /** The two versions as they were when requested, and what differs: the card shows these. */
+  versions: { from: VersionSummary; to: VersionSummary };
+  diff: VersionDiff;
+}
+
+export interface VersionSummary {
+  version: string;
+  description: string;
+  lastModified: string;
+  codeSha256: string;
+}
+
+export type RequestStatus =
+  | 'PENDING'
+  /** Enough approvals: the alias update is under way (or its invocation died; see `needsRecovery`). */
+  | 'APPLYING'
+  | 'APPLIED'
+  | 'REJECTED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'STALE'
+  | 'FAILED';
+
+export interface RequestState {
+  request: ChangeRequest;
+  status: RequestStatus;
+  approvals: string[];
+  events: AuditEvent[];
+  /** The event that ended the request, when it has ended. */
+  final?: AuditEvent;
+}
+
+const TERMINAL: Partial<Record<AuditAction, RequestStatus>> = {
+  REJECTED: 'REJECTED',
+  CANCELLED: 'CANCELLED',
+  EXPIRED: 'EXPIRED',
+  APPLIED: 'APPLIED',
+  STALE: 'STALE',
+  FAILED: 'FAILED',
+};
+
+export function isOpen(status: RequestStatus): boolean {
+  return status === 'PENDING' || status === 'APPLYING';
+}
+
+/** Folds a request's events (ordered by seq) into its state. */
+export function foldRequest(request: ChangeRequest, events: AuditEvent[]): RequestState {
+  const state: RequestState = { request, status: 'PENDING', approvals: [], events };
+  for (const event of events) {
+    if (state.final) break;
+    const terminal = TERMINAL[event.action];
+    if (terminal) {
+      state.status = terminal;
+      state.final = event;
+    } else if (event.action === 'APPROVED' && !state.approvals.includes(event.actor)) {
+      state.approvals.push(event.actor);
+      if (state.approvals.length >= request.rule.required) state.status = 'APPLYING';
+    }
+  }
+  return state;
+}
+
+export type Decision =
+  /** Append this event; `next` says what follows once it is stored. */
+  | { kind: 'append'; event: Omit<AuditEvent, 'seq'>; next: 'wait' | 'apply' | 'closed' | 'refused' }
+  /** Nothing to store: tell the actor why. */
+  | { kind: 'noop'; reason: NoopReason };
+
+export type NoopReason = 'already-approved' | 'closed' | 'applying' | 'not-requester';
+
+export type Click = { type: 'approve' | 'reject'; actor: string; allowed: boolean; deniedReason?: string };
+
+/** Decides what a click does to a request, at `now`. Pure: the caller stores the event. */
+export function decideClick(state: RequestState, click: Click, now: Date): Decision {
+  if (state.status === 'APPLYING') return { kind: 'noop', reason: 'applying' };
+  if (!isOpen(state.status)) return { kind: 'noop', reason: 'closed' };
+  if (now.getTime() >= Date.parse(state.request.expiresAt)) {
+    return { kind: 'append', event: eventFor(state.request, 'EXPIRED', 'system', now), next: 'closed' };
+  }
+  const { request } = state;
+  if (click.type === 'reject' && click.actor === request.requester) {
+    return { kind: 'append', event: eventFor(request, 'CANCELLED', click.actor, now), next: 'closed' };
+  }
+  if (!click.allowed) {
+    return {
+      kind: 'append',
+      event: {
+        ...eventFor(request, 'DENIED', click.actor, now),
+        reason: click.deniedReason ?? 'not an approver',
+      },
+      next: 'refused',
+    };
+  }
+  if (click.type === 'reject') {
+    return { kind: 'append', event: eventFor(request, 'REJECTED', click.actor, now), next: 'closed' };
+  }
+  if (state.approvals.includes(click.actor)) return { kind: 'noop', reason: 'already-approved' };
+  const enough = state.approvals.length + 1 >= request.rule.required;
+  return {
+    kind: 'append',
+    event: eventFor(request, 'APPROVED', click.actor, now),
+    next: enough ? 'apply' : 'wait',
+  };
+}
+
+/** The requester withdraws a pending request. */
+export function decideCancel(state: RequestState, actor: string, now: Date): Decision {
+  if (state.status === 'APPLYING') return { kind: 'noop', reason: 'applying' };
+  if (!isOpen(state.status)) return { kind: 'noop', reason: 'closed' };
+  if (actor !== state.request.requester) return { kind: 'noop', reason: 'not-requester' };
+  if (now.getTime() >= Date.parse(state.request.expiresAt)) {
+    return { kind: 'append', event: eventFor(state.request, 'EXPIRED', 'system', now), next: 'closed' };
+  }
+  return { kind: 'append', event: eventFor(state.request, 'CANCELLED', actor, now), next: 'closed' };
+}
+
+/**
+ * An APPLYING request whose last event is older than the longest an invocation can run: the
+ * invocation that was applying it died, and the next look finishes the job.
+ */
+export function needsRecovery(state: RequestState, now: Date, invocationLimitMs: number): boolean {
+  if (state.status !== 'APPLYING') return false;
+  const last = state.events[state.events.length - 1];
+  return last !== undefined && now.getTime() - Date.parse(last.at) > invocationLimitMs;
+}
+
+export function eventFor(
+  request: ChangeRequest,
+  action: AuditAction,
+  actor: string,
+  now: Date,
+  reason?: string,
+): Omit<AuditEvent, 'seq'> {
+  return {
+    function: request.function,
+    functionName: request.functionName,
+    alias: request.alias,
+    action,
+    requestId: request.id,
+    actor,
+    team: request.team,
+    channel: request.channel,
+    fromVersion: request.fromVersion,
+    toVersion: request.toVersion,
+    at: now.toISOString(),
+    ...(reason === undefined ? {} : { reason }),
+  };
+}
+
+const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** `R` and nine Crockford base32 characters: short enough to type in `/lambda cancel`. */
+export function newRequestId(randomBytes: Uint8Array): string {
+  let id = 'R';
+  for (let i = 0; i < 9; i++) id += ID_ALPHABET[(randomBytes[i] ?? 0) % 32];
+  return id;
+}

@@ -1,0 +1,31 @@
+import { USAGE } from '../../domain/parse-command';
+import { context, header, type Message, section } from './common';
+
+const EXAMPLES = [
+  ['`/lambda list`', 'the functions this bot manages, with their aliases'],
+  ['`/lambda status orders`', 'each alias: version, when and by whom it last changed, pending requests'],
+  ['`/lambda versions orders --limit 5`', 'the newest versions and which aliases point at them'],
+  ['`/lambda promote orders test→prod`', 'ask to point prod at the version test runs now (also `->`, `to`)'],
+  ['`/lambda promote orders prod 42`', 'ask to point prod at version 42'],
+  ['`/lambda rollback orders prod`', 'ask to point prod back at its version before the last change'],
+  ['`/lambda history orders prod`', 'the audit trail, newest first'],
+  ['`/lambda cancel R7K2M9QX4`', 'withdraw your pending request'],
+];
+
+export function helpMessage(): Message {
+  return {
+    text: 'lambda-chatops: release Lambda functions from Slack',
+    blocks: [
+      header('Release Lambda functions from Slack'),
+      section(EXAMPLES.map(([command, what]) => `${command}\n${what}`).join('\n\n')),
+      context(
+        'Changes are requests: a teammate approves them with a button, the alias moves only if nobody moved it meanwhile, and every step is recorded.',
+      ),
+      context(
+        `Usage: ${Object.values(USAGE)
+          .map((usage) => `\`${usage}\``)
+          .join('  ·  ')}`,
+      ),
+    ],
+  };
+}

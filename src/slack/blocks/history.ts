@@ -1,0 +1,37 @@
+import type { KnownBlock } from '@slack/types';
+import { code, mentionUser, slackDate } from '../../domain/mrkdwn';
+import type { AuditAction } from '../../domain/request';
+import type { HistoryView } from '../../use-cases/read-commands';
+import { capBlocks, header, type Message, plural, safe, section } from './common';
+
+const ICONS: Record<AuditAction, string> = {
+  REQUESTED: ':memo:',
+  APPROVED: ':white_check_mark:',
+  DENIED: ':no_entry_sign:',
+  REJECTED: ':x:',
+  CANCELLED: ':leftwards_arrow_with_hook:',
+  EXPIRED: ':hourglass:',
+  APPLIED: ':rocket:',
+  STALE: ':warning:',
+  FAILED: ':boom:',
+};
+
+export function historyMessage({ fn, alias, events }: HistoryView): Message {
+  const title = `${fn.key}${alias ? ` ${alias}` : ''}: history`;
+  const blocks: KnownBlock[] = [header(title)];
+  if (events.length === 0) blocks.push(section('_No changes recorded yet._'));
+  for (const event of events) {
+    const actor = event.actor === 'system' ? 'the bot' : mentionUser(event.actor);
+    const reason = event.reason ? `\n_${safe(event.reason, 500)}_` : '';
+    blocks.push(
+      section(
+        `${ICONS[event.action]} *${event.action}*  ${event.alias} ${event.fromVersion} → ${event.toVersion}  ·  ` +
+          `${actor}  ·  ${slackDate(event.at)}  ·  ${code(event.requestId)}${reason}`,
+      ),
+    );
+  }
+  return {
+    text: title,
+    blocks: capBlocks(blocks, (omitted) => `${plural(omitted, 'more event')} not shown.`),
+  };
+}

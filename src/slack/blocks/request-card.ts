@@ -1,0 +1,175 @@
+// The approval card: what would change, who asked, who may approve, and (once decided) what
+// happened. The same builder renders every state, so replacing the card after a decision is
+// rendering it again from the request's events.
+import type { ActionsBlock, KnownBlock } from '@slack/types';
+import { code, escapeText, mentionGroup, mentionUser, slackDate } from '../../domain/mrkdwn';
+import type { RequestState } from '../../domain/request';
+import { shortHash } from '../../domain/version-diff';
+import { percent } from './aliases';
+import { context, fields, header, type Message, plural, safe, section } from './common';
+
+export const APPROVE_ACTION = 'request.approve';
+export const REJECT_ACTION = 'request.reject';
+
+export function requestCard(state: RequestState): Message {
+  const { request } = state;
+  const verb = request.kind === 'rollback' ? 'Roll back' : 'Promote';
+  const title = `${verb} ${request.function}: ${request.alias} ${request.fromVersion} → ${request.toVersion}`;
+  const blocks: KnownBlock[] = [header(title)];
+  const { from, to } = request.versions;
+  blocks.push(
+    fields([
+      `*Function*\n${request.function}  ·  ${code(request.functionName)}`,
+      `*Alias*\n${request.alias}${request.sourceAlias ? ` (from ${request.sourceAlias})` : ''}`,
+      `*Now*\n${versionLine(from.version, from.description)}`,
+      `*Proposed*\n${versionLine(to.version, to.description)}`,
+      `*Requested by*\n${mentionUser(request.requester)}`,
+      `*Approvals*\n${approvalsLine(state)}`,
+    ]),
+  );
+  blocks.push(section(changesText(state)));
+  if (Object.keys(request.fromWeights).length > 0) {
+    const split = Object.entries(request.fromWeights)
+      .map(([version, weight]) => `${version} gets ${percent(weight)}`)
+      .join(', ');
+    blocks.push(
+      context(`:scissors: ${request.alias} splits its traffic now (${split}); this change clears the split.`),
+    );
+  }
+  blocks.push(...statusBlocks(state));
+  return { text: `${title}: ${statusText(state)}`, blocks };
+}
+
+function versionLine(version: string, description: string): string {
+  return `${version}${description ? ` · ${safe(description, 120)}` : ''}`;
+}
+
+function approvalsLine(state: RequestState): string {
+  const { rule } = state.request;
+  const who = rule.approvers === 'anyone' ? 'anyone' : rule.approvers.map(mentionPrincipal).join(', ');
+  const given = state.approvals.length > 0 ? `: ${state.approvals.map(mentionUser).join(', ')}` : '';
+  const self = state.request.selfApproval ? '' : ', not the requester';
+  return `${state.approvals.length} of ${rule.required}${given}\nfrom ${who}${self}`;
+}
+
+const mentionPrincipal = (id: string) => (id.startsWith('S') ? mentionGroup(id) : mentionUser(id));
+
+function changesText({ request }: RequestState): string {
+  const { diff, versions } = request;
+  const lines: string[] = [];
+  for (const change of diff.changes) {
+    if (change.field === 'description') continue;
+    if (change.field === 'date') {
+      lines.push(
+        `• published ${slackDate(versions.from.lastModified)} → ${slackDate(versions.to.lastModified)}`,
+      );
+    } else if (change.field === 'code') {
+      lines.push(
+        `• code ${code(shortHash(versions.from.codeSha256))} → ${code(shortHash(versions.to.codeSha256))}`,
+      );
+    } else {
+      lines.push(
+        `• ${change.field} ${escapeText(change.from || 'none')} → ${escapeText(change.to || 'none')}`,
+      );
+    }
+  }
+  const keys = (label: string, list: string[]) => {
+    if (list.length > 0)
+      lines.push(
+        `• environment ${label}: ${list
+          .slice(0, 20)
+          .map((key) => code(key))
+          .join(', ')}${list.length > 20 ? ' …' : ''}`,
+      );
+  };
+  keys('added', diff.envAdded);
+  keys('removed', diff.envRemoved);
+  keys('changed', diff.envChanged);
+  if (lines.length === 0)
+    return '*What changes*\nNothing but the version number: same code and configuration.';
+  return `*What changes*\n${lines.join('\n')}`;
+}
+
+function statusBlocks(state: RequestState): KnownBlock[] {
+  const { request, final } = state;
+  const id = code(request.id);
+  if (state.status === 'PENDING') {
+    const missing = request.rule.required - state.approvals.length;
+    return [
+      context(
+        `${id}  ·  expires ${slackDate(request.expiresAt)}  ·  ${plural(missing, 'approval')} to go  ·  ` +
+          `the requester can withdraw it with \`/lambda cancel ${request.id}\``,
+      ),
+      actions(state),
+    ];
+  }
+  if (state.status === 'APPLYING') {
+    return [
+      context(
+        `${id}  ·  :gear: Approved by ${state.approvals.map(mentionUser).join(', ')}: moving ${request.alias}…`,
+      ),
+    ];
+  }
+  const at = final ? slackDate(final.at) : '';
+  const by = final && final.actor !== 'system' ? ` by ${mentionUser(final.actor)}` : '';
+  const reason = final?.reason ? ` ${safe(final.reason, 500)}.` : '';
+  const retry = `\`/lambda ${request.kind === 'rollback' ? `rollback ${request.function} ${request.alias}` : `promote ${request.function} ${request.sourceAlias ? `${request.sourceAlias}→${request.alias}` : `${request.alias} ${request.toVersion}`}`}\``;
+  const outcome: Record<Exclude<RequestState['status'], 'PENDING' | 'APPLYING'>, string> = {
+    APPLIED: `:rocket: *Applied*${by}, ${at}: ${request.alias} now points at ${request.toVersion}.`,
+    REJECTED: `:x: *Rejected*${by}, ${at}. ${request.alias} stays at ${request.fromVersion}.`,
+    CANCELLED: `:leftwards_arrow_with_hook: *Cancelled*${by}, ${at}. ${request.alias} stays at ${request.fromVersion}.`,
+    EXPIRED: `:hourglass: *Expired* ${at} before enough approvals. ${request.alias} stays at ${request.fromVersion}. To ask again: ${retry}`,
+    STALE: `:warning: *Not applied*, ${at}:${reason} Look at \`/lambda status ${request.function}\`, then request again: ${retry}`,
+    FAILED: `:boom: *Failed*, ${at}:${reason} ${request.alias} was not changed. Try again: ${retry}`,
+  };
+  return [
+    section(outcome[state.status]),
+    context(`${id}  ·  requested by ${mentionUser(request.requester)}`),
+  ];
+}
+
+function actions(state: RequestState): ActionsBlock {
+  const { request } = state;
+  return {
+    type: 'actions',
+    block_id: 'request.actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: APPROVE_ACTION,
+        text: { type: 'plain_text', text: 'Approve', emoji: true },
+        style: 'primary',
+        value: request.id,
+        ...(request.lastStage
+          ? {
+              confirm: {
+                title: { type: 'plain_text', text: `Change ${request.alias}?` },
+                text: {
+                  type: 'mrkdwn',
+                  text: `${request.function} ${request.alias} moves from ${request.fromVersion} to ${request.toVersion}${
+                    state.approvals.length + 1 >= request.rule.required ? ' as soon as you approve' : ''
+                  }.`,
+                },
+                confirm: { type: 'plain_text', text: 'Approve' },
+                deny: { type: 'plain_text', text: 'Not yet' },
+                style: 'primary',
+              },
+            }
+          : {}),
+      },
+      {
+        type: 'button',
+        action_id: REJECT_ACTION,
+        text: { type: 'plain_text', text: 'Reject', emoji: true },
+        style: 'danger',
+        value: request.id,
+      },
+    ],
+  };
+}
+
+function statusText(state: RequestState): string {
+  if (state.status === 'PENDING')
+    return `${state.approvals.length} of ${state.request.rule.required} approvals`;
+  return state.status.toLowerCase();
+}

@@ -1,0 +1,88 @@
+// Posts and replaces messages: chat.postMessage / chat.update when the bot can, the
+// interaction's response_url otherwise (a channel the bot has not joined). Slack failures are
+// logged and reported as false, never thrown past a listener that has already acknowledged.
+import type { Logger } from '@slack/logger';
+import type { WebClient } from '@slack/web-api';
+import type { CardLocation } from '../ports';
+import type { Message } from './blocks/common';
+
+/** Slack's answers that mean "the bot cannot post there": fall back to the response_url. */
+const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+export class SlackMessenger {
+  constructor(
+    private readonly client: WebClient,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Posts a message in a channel; undefined when the bot may not post there. */
+  async post(channel: string, message: Message): Promise<CardLocation | undefined> {
+    try {
+      const result = await this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+      });
+      return result.ts ? { channel: result.channel ?? channel, ts: result.ts } : undefined;
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (!CANNOT_POST.has(code)) throw error;
+      this.logger.info(`chat.postMessage refused in ${channel} (${code}): answering through response_url`);
+      return undefined;
+    }
+  }
+
+  /** Replaces a message in place: by its location, else through a response_url. */
+  async replace(
+    message: Message,
+    target: { card?: CardLocation | undefined; responseUrl?: string | undefined },
+  ) {
+    if (target.card) {
+      try {
+        await this.client.chat.update({
+          channel: target.card.channel,
+          ts: target.card.ts,
+          text: message.text,
+          blocks: message.blocks,
+        });
+        return true;
+      } catch (error) {
+        this.logger.warn(`chat.update failed (${slackErrorCode(error)})`);
+      }
+    }
+    if (target.responseUrl) return this.respond(target.responseUrl, { ...message, replace_original: true });
+    return false;
+  }
+
+  /** An ephemeral note to the person who acted, through their interaction's response_url. */
+  async tell(responseUrl: string, message: Message, replaceOriginal = false) {
+    return this.respond(responseUrl, {
+      ...message,
+      response_type: 'ephemeral',
+      replace_original: replaceOriginal,
+    });
+  }
+
+  private async respond(responseUrl: string, body: Record<string, unknown>): Promise<boolean> {
+    try {
+      const response = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) this.logger.warn(`response_url answered ${response.status}`);
+      return response.ok;
+    } catch (error) {
+      this.logger.warn(`response_url failed (${(error as Error).message})`);
+      return false;
+    }
+  }
+}
+
+export function slackErrorCode(error: unknown): string {
+  return (
+    (error as { data?: { error?: string } }).data?.error ??
+    (error as { code?: string }).code ??
+    'unknown_error'
+  );
+}

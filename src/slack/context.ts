@@ -1,0 +1,15 @@
+import type { Logger } from '@slack/logger';
+import type { Deps } from '../use-cases/deps';
+import type { SlackMessenger } from './cards';
+
+/** What listeners are given: the use cases' dependencies and Slack's messenger. */
+export interface SlackDeps {
+  deps: Deps;
+  messenger: SlackMessenger;
+  logger: Logger;
+}
+
+/** A reply to a slash command, sent in the HTTP response (no extra call to Slack). */
+export type CommandReply =
+  | ({ response_type: 'ephemeral' | 'in_channel' } & { text: string; blocks: unknown[] })
+  | undefined;

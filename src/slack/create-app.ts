@@ -1,0 +1,28 @@
+// The Bolt app: AwsLambdaReceiver, no auth.test (a custom authorize hands Bolt the token we
+// already have), listeners registered with their dependencies passed in.
+import { App, AwsLambdaReceiver } from '@slack/bolt';
+import type { SlackDeps } from './context';
+import { registerRequestButtons } from './listeners/actions/request-buttons';
+import { registerLambdaCommand } from './listeners/commands/lambda-command';
+import { registerWorkspaceGuard } from './workspace-guard';
+
+export interface SlackSecrets {
+  signingSecret: string;
+  botToken: string;
+}
+
+export function createApp(secrets: SlackSecrets, slack: SlackDeps, options: { slackApiUrl: string }) {
+  const receiver = new AwsLambdaReceiver({ signingSecret: secrets.signingSecret, logger: slack.logger });
+  const app = new App({
+    receiver,
+    logger: slack.logger,
+    // Bolt would call auth.test on every request to learn the bot's ids; we need none of them.
+    authorize: async () => ({ botToken: secrets.botToken }),
+    ignoreSelf: false,
+    clientOptions: { slackApiUrl: options.slackApiUrl },
+  });
+  registerWorkspaceGuard(app, slack);
+  registerLambdaCommand(app, slack);
+  registerRequestButtons(app, slack);
+  return { app, receiver };
+}

@@ -1,0 +1,27 @@
+// The one place where errors become sentences for Slack. Known errors say what was wrong and what
+// to do; anything else is logged and answered with an apology that leaks nothing.
+import type { Logger } from '@slack/logger';
+import { isChatopsError } from '../domain/errors';
+import type { Message } from './blocks/common';
+import { errorMessage } from './blocks/error';
+
+export function errorReply(error: unknown, usage: string | undefined, logger: Logger): Message {
+  if (isChatopsError(error)) {
+    switch (error.code) {
+      case 'THROTTLED':
+        return errorMessage(`${error.message} Nothing was changed; try again in a minute.`, usage);
+      case 'UPSTREAM_FAILURE':
+        logger.warn(`upstream failure: ${error.message}`);
+        return errorMessage(
+          `${error.message} Nothing was changed; try again, or ask the bot's admins if it persists.`,
+          usage,
+        );
+      default:
+        return errorMessage(error.message, usage);
+    }
+  }
+  logger.error(
+    `unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+  );
+  return errorMessage('Something went wrong on our side, sorry. Try again in a moment.', usage);
+}

@@ -1,0 +1,52 @@
+// Approve and Reject on a request's card. Acknowledge at once, take the step, replace the card
+// for everyone, and tell the clicker privately when their click changed nothing.
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { REQUEST_ID } from '../../../domain/parse-command';
+import { click, type StepResult } from '../../../use-cases/requests';
+import { type Message, section } from '../../blocks/common';
+import { APPROVE_ACTION, REJECT_ACTION, requestCard } from '../../blocks/request-card';
+import type { SlackDeps } from '../../context';
+import { errorReply } from '../../error-reply';
+
+export function registerRequestButtons(app: App, slack: SlackDeps): void {
+  for (const [actionId, type] of [
+    [APPROVE_ACTION, 'approve'],
+    [REJECT_ACTION, 'reject'],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const requestId = action.value ?? '';
+      const responseUrl = body.response_url;
+      if (!REQUEST_ID.test(requestId)) {
+        await slack.messenger.tell(responseUrl, note('This button does not belong to a request.'));
+        return;
+      }
+      try {
+        const result = await click(slack.deps, { requestId, actor: body.user.id, type, responseUrl });
+        if (result.event || result.outcome === 'closed' || result.outcome === 'applying') {
+          await slack.messenger.replace(requestCard(result.state), { card: result.card, responseUrl });
+        }
+        const told = clickNote(result);
+        if (told) await slack.messenger.tell(responseUrl, told);
+      } catch (error) {
+        await slack.messenger.tell(responseUrl, errorReply(error, undefined, slack.logger));
+      }
+    });
+  }
+}
+
+function clickNote({ state, outcome, event }: StepResult): Message | undefined {
+  const { id, alias } = state.request;
+  if (event?.action === 'DENIED')
+    return note(`You can't act on ${id}: ${event.reason}. Nothing was changed.`);
+  if (event?.action === 'EXPIRED') return note(`Request ${id} has expired; nothing was changed.`);
+  if (outcome === 'already-approved')
+    return note(`You have already approved ${id}; it needs someone else now.`);
+  if (outcome === 'closed' && !event)
+    return note(`Request ${id} has already ended (${state.status.toLowerCase()}).`);
+  if (outcome === 'applying' && !event)
+    return note(`Request ${id} is already approved: ${alias} is being updated.`);
+  return undefined;
+}
+
+const note = (text: string): Message => ({ text, blocks: [section(text)] });

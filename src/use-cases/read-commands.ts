@@ -1,0 +1,152 @@
+// The read-only commands: list, status, versions, history. They return view models; the Slack
+// layer turns them into Block Kit.
+import { type ChatopsError, isChatopsError } from '../domain/errors';
+import type { AliasInfo, ManagedFunction, VersionInfo } from '../domain/model';
+import { type AuditEvent, foldRequest, isOpen, type RequestState } from '../domain/request';
+import { type Deps, managedFunction, stageOrder } from './deps';
+
+export interface FunctionAliases {
+  fn: ManagedFunction;
+  aliases: AliasInfo[];
+  /** Stages named in the configuration that Lambda does not have. */
+  missingStages: string[];
+  error?: ChatopsError;
+}
+
+export async function listFunctions(deps: Deps): Promise<FunctionAliases[]> {
+  const functions = Object.values(deps.config.functions);
+  return Promise.all(functions.map((fn) => aliasesOf(deps, fn)));
+}
+
+export interface AliasStatus {
+  alias: AliasInfo;
+  version: VersionInfo | undefined;
+  lastChange: AuditEvent | undefined;
+  pending: RequestState[];
+}
+
+export interface FunctionStatus {
+  fn: ManagedFunction;
+  aliases: AliasStatus[];
+  missingStages: string[];
+  /** Set when the function could not be read (status of every function shows it inline). */
+  error?: ChatopsError;
+}
+
+export async function functionStatus(deps: Deps, key: string): Promise<FunctionStatus> {
+  const fn = managedFunction(deps.config, key);
+  const [listed, pending] = await Promise.all([
+    aliasesOf(deps, fn, { rethrow: true }),
+    openRequests(deps, fn.key),
+  ]);
+  const aliases = await Promise.all(
+    listed.aliases.map(async (alias): Promise<AliasStatus> => {
+      const [version, lastChange] = await Promise.all([
+        deps.registry.getVersion(fn.functionName, alias.version).catch(() => undefined),
+        deps.audit.lastApplied(fn.key, alias.name),
+      ]);
+      return {
+        alias,
+        version,
+        lastChange,
+        pending: pending.filter((state) => state.request.alias === alias.name),
+      };
+    }),
+  );
+  return { fn, aliases, missingStages: listed.missingStages };
+}
+
+/** Every managed function's status, each failing on its own. */
+export async function allStatuses(deps: Deps): Promise<FunctionStatus[]> {
+  return Promise.all(
+    Object.values(deps.config.functions).map((fn) =>
+      functionStatus(deps, fn.key).catch((error: unknown) => {
+        if (!isChatopsError(error)) throw error;
+        return { fn, aliases: [], missingStages: [], error };
+      }),
+    ),
+  );
+}
+
+export interface VersionRow {
+  version: VersionInfo;
+  /** Aliases pointing at this version, with the weight of traffic they send it (1 when whole). */
+  aliases: { name: string; weight: number }[];
+}
+
+export interface VersionsView {
+  fn: ManagedFunction;
+  rows: VersionRow[];
+  total: number;
+}
+
+export async function listVersions(deps: Deps, key: string, limit: number): Promise<VersionsView> {
+  const fn = managedFunction(deps.config, key);
+  const [versions, aliases] = await Promise.all([
+    deps.registry.listVersions(fn.functionName),
+    deps.registry.listAliases(fn.functionName),
+  ]);
+  const newestFirst = [...versions].sort((a, b) => Number(b.version) - Number(a.version));
+  const rows = newestFirst.slice(0, limit).map((version) => ({
+    version,
+    aliases: stageOrder(fn, aliases).flatMap((alias) => {
+      const extra = alias.additionalWeights[version.version];
+      if (alias.version === version.version) {
+        const others = Object.values(alias.additionalWeights).reduce((sum, weight) => sum + weight, 0);
+        return [{ name: alias.name, weight: 1 - others }];
+      }
+      return extra === undefined ? [] : [{ name: alias.name, weight: extra }];
+    }),
+  }));
+  return { fn, rows, total: versions.length };
+}
+
+/** Whether `versions` can answer from what this container already knows (no paging). */
+export function versionsAreQuick(deps: Deps, key: string): boolean {
+  const fn = deps.config.functions[key];
+  return fn === undefined || deps.registry.hasVersionsCached(fn.functionName);
+}
+
+export interface HistoryView {
+  fn: ManagedFunction;
+  alias?: string;
+  events: AuditEvent[];
+}
+
+export async function history(
+  deps: Deps,
+  key: string,
+  alias: string | undefined,
+  limit: number,
+): Promise<HistoryView> {
+  const fn = managedFunction(deps.config, key);
+  const events = await deps.audit.history(fn.key, { ...(alias === undefined ? {} : { alias }), limit });
+  return { fn, ...(alias === undefined ? {} : { alias }), events };
+}
+
+/** Open requests of a function: those created within the request lifetime that have not ended. */
+export async function openRequests(deps: Deps, fnKey: string): Promise<RequestState[]> {
+  const since = new Date(deps.clock.now().getTime() - deps.config.requestTtlMinutes * 60_000);
+  const ids = await deps.requests.recentRequestIds(fnKey, since);
+  const loaded = await Promise.all(ids.map((id) => deps.requests.load(id)));
+  const now = deps.clock.now().getTime();
+  return loaded
+    .filter((stored) => stored !== undefined)
+    .map((stored) => foldRequest(stored.request, stored.events))
+    .filter((state) => isOpen(state.status) && Date.parse(state.request.expiresAt) > now);
+}
+
+async function aliasesOf(
+  deps: Deps,
+  fn: ManagedFunction,
+  options: { rethrow?: boolean } = {},
+): Promise<FunctionAliases> {
+  try {
+    const aliases = stageOrder(fn, await deps.registry.listAliases(fn.functionName));
+    const names = new Set(aliases.map((alias) => alias.name));
+    return { fn, aliases, missingStages: fn.stages.filter((stage) => !names.has(stage)) };
+  } catch (error) {
+    if (options.rethrow || !isChatopsError(error)) throw error;
+    return { fn, aliases: [], missingStages: [], error };
+  }
+}

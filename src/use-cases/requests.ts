@@ -1,0 +1,321 @@
+// Change requests: make one (promote, rollback), decide on clicks and cancels, and apply an
+// approved one exactly once. Every step is one conditional append to the request's events;
+// a writer that loses a race reloads and decides again on the new state.
+import { ChatopsError } from '../domain/errors';
+import { type AliasInfo, isSplit, type VersionInfo } from '../domain/model';
+import { groupsIn, mayApprove, mayRequestIn, ruleFor } from '../domain/policy';
+import {
+  type AuditEvent,
+  type ChangeRequest,
+  type Decision,
+  decideCancel,
+  decideClick,
+  eventFor,
+  foldRequest,
+  needsRecovery,
+  newRequestId,
+  type RequestState,
+  type VersionSummary,
+} from '../domain/request';
+import { diffVersions } from '../domain/version-diff';
+import type { CardLocation } from '../ports';
+import { type Deps, managedFunction } from './deps';
+
+/**
+ * The longest an invocation applying a request can live (above the function's timeout): an
+ * APPLYING request older than this was abandoned by a dead invocation and is recovered.
+ */
+export const APPLY_DEADLINE_MS = 60_000;
+const MAX_RACES = 8;
+
+export interface Requester {
+  user: string;
+  team: string;
+  channel: string;
+}
+
+export type PromoteInput = { fn: string; to: string } & ({ from: string } | { version: string });
+
+export async function requestPromotion(
+  deps: Deps,
+  input: PromoteInput,
+  who: Requester,
+): Promise<RequestState> {
+  const fn = managedFunction(deps.config, input.fn);
+  checkChannel(deps, who.channel);
+  const target = await deps.registry.getAlias(fn.functionName, input.to);
+  let toVersion: string;
+  let sourceAlias: string | undefined;
+  if ('from' in input) {
+    const source = await deps.registry.getAlias(fn.functionName, input.from);
+    if (isSplit(source)) {
+      throw new ChatopsError(
+        'INVALID_REQUEST',
+        `\`${input.from}\` splits its traffic (${describeSplit(source)}), so there is no single version to promote. ` +
+          `Promote an explicit version instead: \`/lambda promote ${fn.key} ${input.to} <version>\`.`,
+      );
+    }
+    toVersion = source.version;
+    sourceAlias = input.from;
+  } else {
+    toVersion = input.version;
+  }
+  return createRequest(deps, { kind: 'promote', fnKey: fn.key, target, toVersion, sourceAlias, who });
+}
+
+export async function requestRollback(deps: Deps, input: { fn: string; alias: string }, who: Requester) {
+  const fn = managedFunction(deps.config, input.fn);
+  checkChannel(deps, who.channel);
+  const [target, last] = await Promise.all([
+    deps.registry.getAlias(fn.functionName, input.alias),
+    deps.audit.lastApplied(fn.key, input.alias),
+  ]);
+  if (!last) {
+    throw new ChatopsError(
+      'INVALID_REQUEST',
+      `No applied change of \`${input.alias}\` is recorded, so there is nothing to roll back to. ` +
+        `Point it at a version explicitly: \`/lambda promote ${fn.key} ${input.alias} <version>\`.`,
+    );
+  }
+  return createRequest(deps, { kind: 'rollback', fnKey: fn.key, target, toVersion: last.fromVersion, who });
+}
+
+async function createRequest(
+  deps: Deps,
+  input: {
+    kind: ChangeRequest['kind'];
+    fnKey: string;
+    target: AliasInfo;
+    toVersion: string;
+    sourceAlias?: string | undefined;
+    who: Requester;
+  },
+): Promise<RequestState> {
+  const { config, registry, clock } = deps;
+  const fn = managedFunction(config, input.fnKey);
+  const { target, toVersion, who } = input;
+  if (target.version === toVersion && !isSplit(target)) {
+    throw new ChatopsError(
+      'INVALID_REQUEST',
+      `\`${target.name}\` already points at version ${toVersion}: nothing to change.`,
+    );
+  }
+  const [fromInfo, toInfo] = await Promise.all([
+    registry.getVersion(fn.functionName, target.version),
+    registry.getVersion(fn.functionName, toVersion),
+  ]);
+  const now = clock.now();
+  const rule = ruleFor(config, target.name);
+  const request: ChangeRequest = {
+    id: newRequestId(deps.random(9)),
+    kind: input.kind,
+    function: fn.key,
+    functionName: fn.functionName,
+    alias: target.name,
+    toVersion,
+    fromVersion: target.version,
+    fromRevisionId: target.revisionId,
+    fromWeights: target.additionalWeights,
+    ...(input.sourceAlias === undefined ? {} : { sourceAlias: input.sourceAlias }),
+    requester: who.user,
+    team: who.team,
+    channel: who.channel,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + config.requestTtlMinutes * 60_000).toISOString(),
+    rule,
+    selfApproval: config.selfApproval,
+    lastStage: fn.stages.length > 0 && fn.stages[fn.stages.length - 1] === target.name,
+    versions: { from: summary(fromInfo), to: summary(toInfo) },
+    diff: diffVersions(fromInfo, toInfo),
+  };
+  const requested: AuditEvent = { ...eventFor(request, 'REQUESTED', who.user, now), seq: 1 };
+  await deps.requests.create(request, requested);
+  return foldRequest(request, [requested]);
+}
+
+export type ClickOutcome =
+  | Extract<Decision, { kind: 'append' }>['next']
+  | Extract<Decision, { kind: 'noop' }>['reason'];
+
+export interface StepResult {
+  state: RequestState;
+  outcome: ClickOutcome;
+  /** The event this step stored, if any. */
+  event?: AuditEvent;
+  /** Where the request's card was posted, when known. */
+  card?: CardLocation;
+}
+
+/** An Approve or Reject click on a request's card. */
+export async function click(
+  deps: Deps,
+  input: { requestId: string; actor: string; type: 'approve' | 'reject'; responseUrl?: string },
+): Promise<StepResult> {
+  return step(deps, input.requestId, input.responseUrl, async (state, now) => {
+    const { request } = state;
+    const verdict = mayApprove({
+      rule: request.rule,
+      selfApproval: request.selfApproval,
+      requester: request.requester,
+      actor: input.actor,
+      groupMembers: await groupMembers(deps, request, input.actor),
+    });
+    return decideClick(
+      state,
+      {
+        type: input.type,
+        actor: input.actor,
+        allowed: verdict.allowed,
+        ...(verdict.allowed ? {} : { deniedReason: verdict.reason }),
+      },
+      now,
+    );
+  });
+}
+
+/** `/lambda cancel <id>`: the requester withdraws the request. */
+export async function cancel(deps: Deps, input: { requestId: string; actor: string }): Promise<StepResult> {
+  return step(deps, input.requestId, undefined, async (state, now) => decideCancel(state, input.actor, now));
+}
+
+async function step(
+  deps: Deps,
+  requestId: string,
+  responseUrl: string | undefined,
+  decide: (state: RequestState, now: Date) => Promise<Decision>,
+): Promise<StepResult> {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const { state, card } = await loadState(deps, requestId);
+    const located = card ? { card } : {};
+    const now = deps.clock.now();
+    if (needsRecovery(state, now, APPLY_DEADLINE_MS)) {
+      await deps.queue.enqueue({ kind: 'apply', requestId, ...(responseUrl ? { responseUrl } : {}) });
+      return { state, outcome: 'applying', ...located };
+    }
+    const decision = await decide(state, now);
+    if (decision.kind === 'noop') return { state, outcome: decision.reason, ...located };
+    const event: AuditEvent = { ...decision.event, seq: state.events.length + 1 };
+    if (!(await deps.requests.append(event))) continue;
+    const next = foldRequest(state.request, [...state.events, event]);
+    if (decision.next === 'apply') {
+      await deps.queue.enqueue({ kind: 'apply', requestId, ...(responseUrl ? { responseUrl } : {}) });
+    }
+    return { state: next, outcome: decision.next, event, ...located };
+  }
+  throw new ChatopsError('CONFLICT', 'Too many people acted on this request at once; try again.');
+}
+
+/**
+ * Applies an approved request: points the alias at the version, only if it has not moved since
+ * the request (its RevisionId), and records the outcome. Safe to run twice: a request that is
+ * no longer APPLYING is left alone, and an alias already at the target with a new RevisionId
+ * means an earlier invocation applied it and died before recording it.
+ */
+export async function applyRequest(deps: Deps, requestId: string): Promise<StoredState> {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const loaded = await loadState(deps, requestId);
+    const { state } = loaded;
+    if (state.status !== 'APPLYING') return loaded;
+    const { request } = state;
+    const outcome = await updateAlias(deps, request);
+    const lastApprover = state.approvals[state.approvals.length - 1] ?? 'system';
+    const actor = outcome.action === 'APPLIED' ? lastApprover : 'system';
+    const event: AuditEvent = {
+      ...eventFor(request, outcome.action, actor, deps.clock.now(), outcome.reason),
+      seq: state.events.length + 1,
+    };
+    if (await deps.requests.append(event))
+      return { ...loaded, state: foldRequest(request, [...state.events, event]) };
+  }
+  throw new ChatopsError('CONFLICT', `Request ${requestId} kept changing while being applied.`);
+}
+
+async function updateAlias(
+  deps: Deps,
+  request: ChangeRequest,
+): Promise<{ action: 'APPLIED' | 'STALE' | 'FAILED'; reason?: string }> {
+  const { registry } = deps;
+  const before = await registry.getAlias(request.functionName, request.alias).catch(() => undefined);
+  if (before && before.revisionId !== request.fromRevisionId) return movedOutcome(request, before);
+  try {
+    await registry.updateAlias(request.functionName, request.alias, {
+      version: request.toVersion,
+      revisionId: request.fromRevisionId,
+      clearWeights: Object.keys(request.fromWeights).length > 0,
+    });
+    return { action: 'APPLIED' };
+  } catch (error) {
+    const code = error instanceof ChatopsError ? error.code : undefined;
+    const now = await registry.getAlias(request.functionName, request.alias).catch(() => undefined);
+    if (code === 'ALIAS_MOVED' && now) return movedOutcome(request, now);
+    if (now && now.revisionId !== request.fromRevisionId && now.version === request.toVersion) {
+      return { action: 'APPLIED' };
+    }
+    if (!(error instanceof ChatopsError)) throw error;
+    return { action: 'FAILED', reason: error.message };
+  }
+}
+
+function movedOutcome(
+  request: ChangeRequest,
+  alias: AliasInfo,
+): { action: 'APPLIED' | 'STALE'; reason?: string } {
+  if (alias.version === request.toVersion && !isSplit(alias)) return { action: 'APPLIED' };
+  return {
+    action: 'STALE',
+    reason: `${request.alias} was changed outside this request (now at version ${alias.version}${
+      isSplit(alias) ? `, ${describeSplit(alias)}` : ''
+    }); nothing was overwritten`,
+  };
+}
+
+export interface StoredState {
+  state: RequestState;
+  card?: CardLocation;
+}
+
+export async function loadState(deps: Deps, requestId: string): Promise<StoredState> {
+  const stored = await deps.requests.load(requestId);
+  if (!stored) throw new ChatopsError('REQUEST_NOT_FOUND', `There is no request ${requestId}.`);
+  return { state: foldRequest(stored.request, stored.events), ...(stored.card ? { card: stored.card } : {}) };
+}
+
+async function groupMembers(
+  deps: Deps,
+  request: ChangeRequest,
+  actor: string,
+): Promise<Record<string, string[]>> {
+  const { approvers } = request.rule;
+  if (approvers === 'anyone' || approvers.includes(actor)) return {};
+  const groups = groupsIn(request.rule);
+  const members = await Promise.all(groups.map((group) => deps.directory.membersOf(group)));
+  return Object.fromEntries(groups.map((group, index) => [group, members[index] ?? []]));
+}
+
+function checkChannel(deps: Deps, channel: string) {
+  if (!mayRequestIn(deps.config, channel)) {
+    const allowed = deps.config.channels.map((id) => `<#${id}>`).join(', ');
+    throw new ChatopsError('NOT_ALLOWED', `Changes can be requested only in ${allowed}.`);
+  }
+}
+
+export function describeSplit(alias: AliasInfo): string {
+  const extra = Object.entries(alias.additionalWeights);
+  const rest = extra.reduce((sum, [, weight]) => sum + weight, 0);
+  const parts = [
+    `${alias.version} ${percent(1 - rest)}`,
+    ...extra.map(([version, weight]) => `${version} ${percent(weight)}`),
+  ];
+  return parts.join(', ');
+}
+
+const percent = (weight: number) => `${Math.round(weight * 1000) / 10}%`;
+
+function summary(version: VersionInfo): VersionSummary {
+  return {
+    version: version.version,
+    description: version.description,
+    lastModified: version.lastModified,
+    codeSha256: version.codeSha256,
+  };
+}
