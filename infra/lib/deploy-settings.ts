@@ -1,0 +1,39 @@
+// What a deployment may choose without editing code, read from CDK context (`-c key=value`):
+// which configuration the IAM policy is derived from, and the function's (and stack's) name.
+import { DEFAULT_FUNCTION_NAME } from './chatops-stack';
+
+export interface DeploySettings {
+  /** chatops.config.yml or the file named by context `config` or CHATOPS_CONFIG. */
+  configPath: string;
+  /** Names both the Lambda function and the CloudFormation stack. */
+  functionName: string;
+}
+
+/** A Lambda function name that is also a valid CloudFormation stack name. */
+const NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
+
+/**
+ * The configuration comes from context `config`, else CHATOPS_CONFIG (the variable the build reads
+ * too, so that one setting keeps the bundled configuration and the IAM policy in step), else
+ * chatops.config.yml.
+ */
+export function readDeploySettings(
+  context: (key: string) => unknown,
+  env: Record<string, string | undefined>,
+): DeploySettings {
+  const configPath = stringSetting(context('config'), 'config') ?? env.CHATOPS_CONFIG ?? 'chatops.config.yml';
+  const functionName = stringSetting(context('functionName'), 'functionName') ?? DEFAULT_FUNCTION_NAME;
+  if (!NAME.test(functionName)) {
+    throw new Error(
+      `context functionName "${functionName}": use 1 to 64 letters, digits and hyphens, starting with a letter (it also names the stack)`,
+    );
+  }
+  return { configPath, functionName };
+}
+
+function stringSetting(value: unknown, key: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new Error(`context ${key} must be a non-empty string`);
+  return value.trim();
+}
