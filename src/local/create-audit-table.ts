@@ -5,7 +5,11 @@ import { TABLE_SCHEMA } from '../adapters/table-schema';
 
 export async function createAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const indexes = Object.values(TABLE_SCHEMA.indexes);
-  const keyNames = [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keyNames = [
+    TABLE_SCHEMA.partitionKey,
+    TABLE_SCHEMA.sortKey,
+    ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   try {
     await client.send(
       new CreateTableCommand({

@@ -1,0 +1,695 @@
+// The Lambda API stand-in (REST, API version 2015-03-31): the subset of Lambda the bot and the sandbox
+// use, on the exact wire format of @aws-sdk/client-lambda, as strict as AWS. Requests must carry a
+// SigV4 Authorization header for `lambda`; errors carry AWS's names, status codes and message style
+// (header x-amzn-errortype, body {Type, message}); every request, refused ones included, is recorded.
+// Tests and the sandbox drive the state directly (createFunction, publishVersion, setAlias...).
+
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  BodyTooLargeError,
+  delay,
+  headerValue,
+  type RunningServer,
+  readBody,
+  startHttpServer,
+} from './http-server';
+import {
+  type AliasState,
+  type FunctionSpec,
+  type FunctionTarget,
+  LambdaApiError,
+  LambdaFunctions,
+  type ResolvedQualifier,
+  type VersionSpec,
+  validation,
+} from './lambda-functions';
+import { checkSignature } from './sigv4';
+
+export type { AliasSpec, AliasState, FunctionSpec, VersionSpec } from './lambda-functions';
+export { LambdaApiError } from './lambda-functions';
+
+export const LAMBDA_OPERATIONS = [
+  'GetAlias',
+  'ListAliases',
+  'UpdateAlias',
+  'GetFunction',
+  'GetFunctionConfiguration',
+  'ListVersionsByFunction',
+  'PublishVersion',
+  'Invoke',
+] as const;
+
+export type LambdaOperation = (typeof LAMBDA_OPERATIONS)[number];
+
+export interface LambdaCall {
+  /** An operation name, or `Unknown` for a route the stand-in does not serve. */
+  operation: LambdaOperation | 'Unknown';
+  functionName: string;
+  /** The Qualifier, the `:qualifier` of the name, or the alias name of alias operations. */
+  qualifier?: string;
+  invocationType?: InvocationType;
+  status: number;
+  at: number;
+}
+
+export type InvocationType = 'Event' | 'RequestResponse' | 'DryRun';
+
+export interface Invocation {
+  functionName: string;
+  qualifier?: string;
+  executedVersion: string;
+  invocationType: InvocationType;
+  payload: unknown;
+  at: number;
+}
+
+export type InvokeHandler = (payload: unknown, invocation: Invocation) => Promise<unknown>;
+
+export interface InjectedError {
+  status: number;
+  name: string;
+  message: string;
+  /** Sent as Retry-After (TooManyRequestsException). */
+  retryAfterSeconds?: number;
+}
+
+export interface LambdaApiOptions {
+  port?: number;
+  region?: string;
+  accountId?: string;
+  /** When given, signatures are verified with these; otherwise any access key is accepted. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+interface Exchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  query: URLSearchParams;
+  body: Buffer;
+  call: LambdaCall;
+  send(status: number, body: unknown, headers?: Record<string, string>): void;
+}
+
+interface Route {
+  operation: LambdaOperation;
+  functionReference: string;
+  aliasName?: string;
+}
+
+const API_PREFIX = ['', '2015-03-31', 'functions'];
+const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_VERSIONS_PAGE = 50;
+/** Errors whose modelled member is `Message`, not `message` (client-lambda's schemas). */
+const CAPITALISED_MESSAGE = new Set([
+  'ResourceNotFoundException',
+  'ServiceException',
+  'ResourceInUseException',
+  'ServiceQuotaExceededException',
+]);
+
+export class LambdaApiStandIn {
+  /** Injected delay before answering each request. */
+  latencyMs = 0;
+  readonly calls: LambdaCall[] = [];
+  readonly invocations: Invocation[] = [];
+  /** What asynchronous (Event) invocations threw: recorded, never thrown. */
+  readonly asyncErrors: unknown[] = [];
+
+  private readonly functions: LambdaFunctions;
+  private readonly handlers = new Map<string, InvokeHandler>();
+  private readonly injected = new Map<string, { error: InjectedError; remaining: number }[]>();
+  private readonly pending = new Set<Promise<void>>();
+  private running: RunningServer | undefined;
+
+  private constructor(
+    private readonly options: LambdaApiOptions,
+    region: string,
+    accountId: string,
+  ) {
+    this.functions = new LambdaFunctions(region, accountId);
+  }
+
+  static async start(options: LambdaApiOptions = {}): Promise<LambdaApiStandIn> {
+    const standIn = new LambdaApiStandIn(
+      options,
+      options.region ?? 'us-east-1',
+      options.accountId ?? '123456789012',
+    );
+    standIn.running = await startHttpServer(
+      (request, response) => standIn.serve(request, response),
+      options.port,
+    );
+    return standIn;
+  }
+
+  /** Base URL, for AWS_ENDPOINT_URL_LAMBDA. */
+  get url(): string {
+    return `http://127.0.0.1:${this.server.port}`;
+  }
+
+  get region(): string {
+    return this.functions.region;
+  }
+
+  get accountId(): string {
+    return this.functions.accountId;
+  }
+
+  functionArn(name: string, qualifier?: string): string {
+    return this.functions.functionArn(name, qualifier);
+  }
+
+  createFunction(name: string, spec: FunctionSpec = {}): void {
+    this.functions.create(name, spec);
+  }
+
+  /** Deploys to $LATEST without publishing (what PublishVersion over HTTP then publishes). */
+  updateFunction(name: string, spec: VersionSpec): void {
+    this.functions.updateLatest(name, spec);
+  }
+
+  /** Publishes a new version of spec applied to $LATEST; returns its number. */
+  publishVersion(name: string, spec: VersionSpec = {}): string {
+    return this.functions.publish(name, spec);
+  }
+
+  /** Moves or creates an alias out of band (a teammate in the console): its RevisionId changes. */
+  setAlias(name: string, alias: string, version: string, weights: Record<string, number> = {}): void {
+    this.functions.setAlias(name, alias, version, weights);
+  }
+
+  alias(name: string, alias: string): AliasState {
+    const { version, weights, revisionId, description } = this.functions.getAlias(name, alias);
+    return { version, weights: { ...weights }, revisionId, description };
+  }
+
+  /** Forgets the recorded calls, invocations and asynchronous errors. */
+  resetCalls(): void {
+    this.calls.length = 0;
+    this.invocations.length = 0;
+    this.asyncErrors.length = 0;
+  }
+
+  /** The next `times` requests for `operation` fail with this error (after the signature check). */
+  failNext(operation: LambdaOperation, error: InjectedError, times = 1): void {
+    if (!LAMBDA_OPERATIONS.includes(operation)) {
+      throw new TypeError(`unknown operation ${operation}: expected one of ${LAMBDA_OPERATIONS.join(', ')}`);
+    }
+    const queue = this.injected.get(operation) ?? [];
+    queue.push({ error, remaining: times });
+    this.injected.set(operation, queue);
+  }
+
+  /** Runs handler for invocations of this function, whatever the qualifier. */
+  onInvoke(functionName: string, handler: InvokeHandler): void {
+    const name = this.functions.nameOf(functionName);
+    if (!this.functions.has(name)) {
+      throw new Error(`onInvoke(${functionName}): createFunction('${name}') first`);
+    }
+    this.handlers.set(name, handler);
+  }
+
+  /** Resolves once every asynchronous invocation accepted so far, and those they start, has finished. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) {
+      await Promise.allSettled([...this.pending]);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+
+  private get server(): RunningServer {
+    if (this.running === undefined) throw new Error('the Lambda API stand-in is not started');
+    return this.running;
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://stand-in');
+    const route = matchRoute(request.method ?? 'GET', url.pathname);
+    const queryQualifier = url.searchParams.get('Qualifier') ?? undefined;
+    const call: LambdaCall = {
+      operation: route?.operation ?? 'Unknown',
+      functionName: route === undefined ? '' : this.functions.nameOf(route.functionReference),
+      status: 0,
+      at: Date.now(),
+    };
+    const qualifier = route?.aliasName ?? queryQualifier ?? qualifierOf(route?.functionReference);
+    if (qualifier !== undefined) call.qualifier = qualifier;
+    this.calls.push(call);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      sendJson(response, status, body, headers);
+    };
+    const sendError = (error: LambdaApiError) => {
+      call.status = error.status;
+      sendAwsError(response, error);
+    };
+
+    let body: Buffer;
+    try {
+      body = await readBody(request, SYNC_PAYLOAD_LIMIT);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      return sendError(
+        new LambdaApiError(
+          413,
+          'RequestTooLargeException',
+          `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the ${route?.operation ?? 'requested'} operation`,
+        ),
+      );
+    }
+    await delay(this.latencyMs);
+
+    const refusal = checkSignature(
+      {
+        method: request.method ?? 'GET',
+        rawPath: url.pathname,
+        rawQuery: url.search.slice(1),
+        headers: request.headers,
+        body,
+      },
+      {
+        region: this.functions.region,
+        service: 'lambda',
+        now: new Date(),
+        credentials: this.options.credentials,
+      },
+    );
+    if (refusal !== null) {
+      call.status = refusal.status;
+      return sendJson(
+        response,
+        refusal.status,
+        { message: refusal.message },
+        { 'x-amzn-errortype': refusal.name },
+      );
+    }
+    if (route === undefined) {
+      return sendError(
+        new LambdaApiError(
+          404,
+          'UnknownOperationException',
+          `The stand-in serves no operation at ${request.method} ${url.pathname}`,
+        ),
+      );
+    }
+    try {
+      this.throwInjected(route.operation);
+      await this.dispatch(route, { request, response, query: url.searchParams, body, call, send });
+    } catch (error) {
+      if (!(error instanceof LambdaApiError)) throw error;
+      sendError(error);
+    }
+  }
+
+  private throwInjected(operation: LambdaOperation): void {
+    const queue = this.injected.get(operation);
+    const next = queue?.[0];
+    if (queue === undefined || next === undefined) return;
+    next.remaining -= 1;
+    if (next.remaining <= 0) queue.shift();
+    const { status, name, message, retryAfterSeconds } = next.error;
+    const extra: Record<string, string> =
+      name === 'TooManyRequestsException' ? { Reason: 'CallerRateLimitExceeded' } : {};
+    const headers: Record<string, string> =
+      retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
+    throw new LambdaApiError(status, name, message, extra, headers);
+  }
+
+  private async dispatch(route: Route, exchange: Exchange): Promise<void> {
+    const { query, body, send } = exchange;
+    const fns = this.functions;
+    switch (route.operation) {
+      case 'GetAlias': {
+        const name = this.existingName(route.functionReference);
+        const alias = route.aliasName ?? '';
+        return send(200, this.aliasJson(name, alias, fns.getAlias(name, alias)));
+      }
+      case 'UpdateAlias': {
+        const name = this.existingName(route.functionReference);
+        const alias = route.aliasName ?? '';
+        const input = parseJsonObject(body);
+        const routing = optionalObject(input, 'RoutingConfig');
+        const updated = fns.updateAlias(name, alias, {
+          version: optionalString(input, 'FunctionVersion'),
+          description: optionalString(input, 'Description'),
+          revisionId: optionalString(input, 'RevisionId'),
+          weights: routing === undefined ? undefined : weightsOf(routing),
+        });
+        return send(200, this.aliasJson(name, alias, updated));
+      }
+      case 'ListAliases': {
+        const name = this.existingName(route.functionReference);
+        const versionFilter = query.get('FunctionVersion') ?? undefined;
+        const pageSize = maxItems(query, Number.POSITIVE_INFINITY);
+        const marker = query.get('Marker');
+        const after = marker === null ? undefined : fns.readMarker(name, marker);
+        const matching = fns
+          .aliases(name)
+          .filter(
+            ([alias, state]) =>
+              (after === undefined || alias > after) && matchesVersion(state, versionFilter),
+          );
+        const page = matching.slice(0, pageSize);
+        const last = page.at(-1);
+        return send(200, {
+          Aliases: page.map(([alias, state]) => this.aliasJson(name, alias, state)),
+          ...(matching.length > page.length && last !== undefined
+            ? { NextMarker: fns.marker(name, last[0]) }
+            : {}),
+        });
+      }
+      case 'ListVersionsByFunction': {
+        const name = this.existingName(route.functionReference);
+        const pageSize = maxItems(query, MAX_VERSIONS_PAGE);
+        const marker = query.get('Marker');
+        const after = marker === null ? -1 : Number(fns.readMarker(name, marker));
+        const remaining = fns.versionsAfter(name, after);
+        const page = remaining.slice(0, pageSize);
+        const last = page.at(-1);
+        const lastPosition = last === undefined || last.version === '$LATEST' ? '0' : last.version;
+        return send(200, {
+          Versions: page.map((record) =>
+            this.configurationJson(name, { record, arn: fns.functionArn(name, record.version) }),
+          ),
+          ...(remaining.length > page.length ? { NextMarker: fns.marker(name, lastPosition) } : {}),
+        });
+      }
+      case 'GetFunctionConfiguration':
+      case 'GetFunction': {
+        const target = this.target(route, query);
+        const configuration = this.configurationJson(target.functionName, fns.resolveQualifier(target));
+        if (route.operation === 'GetFunctionConfiguration') return send(200, configuration);
+        return send(200, {
+          Configuration: configuration,
+          Code: {
+            RepositoryType: 'S3',
+            Location: `https://awslambda-${fns.region}-tasks.s3.${fns.region}.amazonaws.com/snapshots/${fns.accountId}/${target.functionName}-${randomUUID()}`,
+          },
+        });
+      }
+      case 'PublishVersion': {
+        const name = this.existingName(route.functionReference);
+        const input = parseJsonObject(body);
+        const record = fns.publishLatest(name, {
+          codeSha256: optionalString(input, 'CodeSha256'),
+          description: optionalString(input, 'Description'),
+          revisionId: optionalString(input, 'RevisionId'),
+        });
+        return send(
+          201,
+          this.configurationJson(name, { record, arn: fns.functionArn(name, record.version) }),
+        );
+      }
+      case 'Invoke':
+        return this.invoke(route, exchange);
+    }
+  }
+
+  private async invoke(route: Route, exchange: Exchange): Promise<void> {
+    const { request, response, query, body, call, send } = exchange;
+    const invocationType = headerValue(request, 'x-amz-invocation-type') ?? 'RequestResponse';
+    if (invocationType !== 'Event' && invocationType !== 'RequestResponse' && invocationType !== 'DryRun') {
+      throw validation(
+        invocationType,
+        'invocationType',
+        '[Event, RequestResponse, DryRun]',
+        'Member must satisfy enum value set:',
+      );
+    }
+    call.invocationType = invocationType;
+    if (invocationType === 'Event' && body.length > ASYNC_PAYLOAD_LIMIT) {
+      throw new LambdaApiError(
+        413,
+        'RequestTooLargeException',
+        `Request must be smaller than ${ASYNC_PAYLOAD_LIMIT} bytes for the InvokeAsync operation`,
+      );
+    }
+    // Lambda hands a function `{}` when the caller sent no payload.
+    const payload = body.length === 0 ? {} : parsePayload(body);
+    const target = this.target(route, query);
+    const executedVersion = this.functions.executedVersion(target);
+    if (invocationType === 'DryRun') return send(204, undefined);
+
+    const invocation: Invocation = {
+      functionName: target.functionName,
+      executedVersion,
+      invocationType,
+      payload,
+      at: Date.now(),
+    };
+    if (target.qualifier !== undefined) invocation.qualifier = target.qualifier;
+    this.invocations.push(invocation);
+    const handler = this.handlers.get(target.functionName);
+
+    if (invocationType === 'Event') {
+      this.runAfterResponse(response, send, handler, payload, invocation);
+      return;
+    }
+    try {
+      const result = handler === undefined ? null : await handler(payload, invocation);
+      send(200, result ?? null, { 'x-amz-executed-version': executedVersion });
+    } catch (error) {
+      send(
+        200,
+        {
+          errorType: error instanceof Error ? error.name : 'Error',
+          errorMessage: error instanceof Error ? error.message : String(error),
+          trace: error instanceof Error ? (error.stack ?? '').split('\n') : [],
+        },
+        { 'x-amz-executed-version': executedVersion, 'x-amz-function-error': 'Unhandled' },
+      );
+    }
+  }
+
+  /** Event invocations: 202 first, then the handler, as Lambda's queue does it. */
+  private runAfterResponse(
+    response: ServerResponse,
+    send: (status: number, body: unknown) => void,
+    handler: InvokeHandler | undefined,
+    payload: unknown,
+    invocation: Invocation,
+  ): void {
+    if (handler === undefined) {
+      send(202, undefined);
+      return;
+    }
+    let started = false;
+    const done = new Promise<void>((resolve) => {
+      // Lambda's queue runs the function whether or not the caller is still listening.
+      const run = () => {
+        if (started) return;
+        started = true;
+        setImmediate(() => {
+          handler(payload, invocation)
+            .catch((error: unknown) => {
+              this.asyncErrors.push(error);
+            })
+            .finally(resolve);
+        });
+      };
+      response.once('finish', run);
+      response.once('close', run);
+    });
+    this.pending.add(done);
+    done.finally(() => this.pending.delete(done));
+    send(202, undefined);
+  }
+
+  private target(route: Route, query: URLSearchParams): FunctionTarget {
+    return this.functions.resolveTarget(route.functionReference, query.get('Qualifier') ?? undefined);
+  }
+
+  /** For operations that take no qualifier: the name, with the function required to exist. */
+  private existingName(reference: string): string {
+    const { functionName } = this.functions.resolveTarget(reference, undefined);
+    this.functions.resolveQualifier({ functionName, qualifier: undefined });
+    return functionName;
+  }
+
+  private aliasJson(name: string, alias: string, state: AliasState): Record<string, unknown> {
+    return {
+      AliasArn: this.functions.functionArn(name, alias),
+      Name: alias,
+      FunctionVersion: state.version,
+      Description: state.description,
+      ...(Object.keys(state.weights).length > 0
+        ? { RoutingConfig: { AdditionalVersionWeights: { ...state.weights } } }
+        : {}),
+      RevisionId: state.revisionId,
+    };
+  }
+
+  private configurationJson(name: string, { record, arn }: ResolvedQualifier): Record<string, unknown> {
+    const { role, handler } = this.functions.config(name);
+    return {
+      FunctionName: name,
+      FunctionArn: arn,
+      Runtime: record.runtime,
+      Role: role,
+      Handler: handler,
+      CodeSize: codeSize(record.codeSha256),
+      Description: record.description,
+      Timeout: record.timeout,
+      MemorySize: record.memorySize,
+      LastModified: record.lastModified,
+      CodeSha256: record.codeSha256,
+      Version: record.version,
+      ...(Object.keys(record.environment).length > 0
+        ? { Environment: { Variables: { ...record.environment } } }
+        : {}),
+      TracingConfig: { Mode: 'PassThrough' },
+      RevisionId: record.revisionId,
+      State: 'Active',
+      LastUpdateStatus: 'Successful',
+      PackageType: 'Zip',
+      Architectures: [...record.architectures],
+      EphemeralStorage: { Size: 512 },
+      SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
+    };
+  }
+}
+
+function matchRoute(method: string, rawPath: string): Route | undefined {
+  let segments: string[];
+  try {
+    segments = rawPath.split('/').map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+  if (API_PREFIX.some((part, index) => segments[index] !== part)) return undefined;
+  const [functionReference, collection, item, ...extra] = segments.slice(API_PREFIX.length);
+  if (!functionReference || extra.length > 0) return undefined;
+  const route = (operation: LambdaOperation, aliasName?: string): Route =>
+    aliasName === undefined ? { operation, functionReference } : { operation, functionReference, aliasName };
+  if (collection === undefined) return method === 'GET' ? route('GetFunction') : undefined;
+  if (item !== undefined) {
+    if (collection !== 'aliases' || !item) return undefined;
+    if (method === 'GET') return route('GetAlias', item);
+    return method === 'PUT' ? route('UpdateAlias', item) : undefined;
+  }
+  const operations: Record<string, Partial<Record<string, LambdaOperation>>> = {
+    configuration: { GET: 'GetFunctionConfiguration' },
+    aliases: { GET: 'ListAliases' },
+    versions: { GET: 'ListVersionsByFunction', POST: 'PublishVersion' },
+    invocations: { POST: 'Invoke' },
+  };
+  const operation = operations[collection]?.[method];
+  return operation === undefined ? undefined : route(operation);
+}
+
+function qualifierOf(reference: string | undefined): string | undefined {
+  const match = reference === undefined ? null : /:(\$LATEST|[a-zA-Z0-9_-]+)$/.exec(reference);
+  if (match === null || reference === undefined) return undefined;
+  // `name:qualifier` and ARNs ending in `function:name:qualifier`; not `function:name` itself.
+  const parts = reference.split(':');
+  const functionIndex = parts.indexOf('function');
+  const nameIndex = functionIndex >= 0 ? functionIndex + 1 : 0;
+  return parts.length > nameIndex + 1 ? match[1] : undefined;
+}
+
+function matchesVersion(state: AliasState, version: string | undefined): boolean {
+  return version === undefined || state.version === version || version in state.weights;
+}
+
+function maxItems(query: URLSearchParams, cap: number): number {
+  const raw = query.get('MaxItems');
+  if (raw === null) return Math.min(DEFAULT_PAGE_SIZE, cap);
+  const value = Number(raw);
+  if (!Number.isInteger(value)) {
+    throw new LambdaApiError(400, 'InvalidParameterValueException', `Invalid value for MaxItems: ${raw}`);
+  }
+  if (value < 1) throw validation(raw, 'maxItems', 'value greater than or equal to 1', 'Member must have');
+  if (value > 10000)
+    throw validation(raw, 'maxItems', 'value less than or equal to 10000', 'Member must have');
+  return Math.min(value, cap);
+}
+
+function parseJsonObject(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  const parsed = parsePayload(body);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new LambdaApiError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function parsePayload(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new LambdaApiError(
+      400,
+      'InvalidRequestContentException',
+      `Could not parse request body into json: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function optionalString(input: Record<string, unknown>, member: string): string | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw wrongType(member, 'a string');
+  return value;
+}
+
+function optionalObject(input: Record<string, unknown>, member: string): Record<string, unknown> | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw wrongType(member, 'an object');
+  return value as Record<string, unknown>;
+}
+
+function weightsOf(routing: Record<string, unknown>): Record<string, number> {
+  const weights = optionalObject(routing, 'AdditionalVersionWeights') ?? {};
+  for (const value of Object.values(weights)) {
+    if (typeof value !== 'number') throw wrongType('RoutingConfig.AdditionalVersionWeights', 'numbers');
+  }
+  return weights as Record<string, number>;
+}
+
+function wrongType(member: string, expected: string): LambdaApiError {
+  return new LambdaApiError(
+    400,
+    'InvalidRequestContentException',
+    `Could not parse request body into json: ${member} must be ${expected}`,
+  );
+}
+
+function codeSize(codeSha256: string): number {
+  const digest = createHash('sha256').update(codeSha256).digest();
+  return 2048 + digest.readUInt16BE(0);
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  response.end(text);
+}
+
+function sendAwsError(response: ServerResponse, error: LambdaApiError): void {
+  const messageMember = CAPITALISED_MESSAGE.has(error.name) ? 'Message' : 'message';
+  sendJson(
+    response,
+    error.status,
+    { Type: error.status >= 500 ? 'Service' : 'User', [messageMember]: error.message, ...error.extra },
+    { 'x-amzn-errortype': error.name, ...error.headers },
+  );
+}
