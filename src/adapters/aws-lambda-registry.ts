@@ -188,7 +188,10 @@ function translateError(error: unknown, functionName: string, target: Target, qu
       });
     }
     // AWS names the qualified ARN when the function exists but the version does not.
-    if (what === 'version' && (!/function not found/i.test(error.message) || error.message.endsWith(`:${qualifier}`))) {
+    if (
+      what === 'version' &&
+      (!/function not found/i.test(error.message) || error.message.endsWith(`:${qualifier}`))
+    ) {
       return new ChatopsError('VERSION_NOT_FOUND', `Lambda has no version ${qualifier} of ${functionName}.`, {
         cause: error,
       });
