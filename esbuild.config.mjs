@@ -14,6 +14,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { load } from 'js-yaml';
 
 const STUBBED = ['express', 'raw-body', '@slack/socket-mode', '@slack/oauth'];
 const configFile = process.env.CHATOPS_CONFIG ?? 'chatops.config.yml';
@@ -48,7 +49,10 @@ async function bundledConfig() {
   });
   const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`;
   const { parseConfig } = await import(url);
-  return parseConfig(readFileSync(configFile, 'utf8'), configFile);
+  const text = readFileSync(configFile, 'utf8');
+  parseConfig(text, configFile); // throws with the file, the path inside it and the problem
+  // Embedded as written (parsed, not normalised): the handler validates it again at cold start.
+  return load(text);
 }
 
 export async function buildHandler({ outfile = 'dist/handler.mjs', quiet = false } = {}) {
