@@ -72,7 +72,7 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
       fail(`${path}.functionName`, 'must be a Lambda function name or function ARN (without a qualifier)');
     }
     const stages = entry.stages === undefined ? [] : asAliasList(entry.stages, `${path}.stages`, fail);
-    functions[key] = { key, functionName: functionName as string, stages };
+    define(functions, key, { key, functionName: functionName as string, stages });
   }
 
   const approvalsRaw = root.approvals === undefined ? {} : asObject(root.approvals, 'approvals', fail);
@@ -80,7 +80,7 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
   for (const [alias, value] of Object.entries(approvalsRaw)) {
     const path = `approvals.${alias}`;
     if (alias !== 'default' && !ALIAS_NAME.test(alias)) fail(path, 'is not a valid Lambda alias name');
-    approvals[alias] = asApprovalRule(value, path, fail);
+    define(approvals, alias, asApprovalRule(value, path, fail));
   }
 
   const selfApproval = root.selfApproval ?? false;
@@ -112,7 +112,10 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
 
   return {
     functions,
-    approvals: { ...approvals, default: approvals.default ?? DEFAULT_APPROVAL },
+    approvals: {
+      ...approvals,
+      default: Object.hasOwn(approvals, 'default') ? (approvals.default as ApprovalRule) : DEFAULT_APPROVAL,
+    },
     selfApproval: selfApproval as boolean,
     requestTtlMinutes: requestTtlMinutes as number,
     channels,
@@ -121,6 +124,11 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
 }
 
 type Fail = (path: string, problem: string) => never;
+
+/** An own property even for keys such as `__proto__`, which plain assignment would not create. */
+function define<T>(object: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 function asObject(value: unknown, path: string, fail: Fail): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

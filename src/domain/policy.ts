@@ -3,7 +3,10 @@
 import type { ApprovalRule, ChatopsConfig } from './model';
 
 export function ruleFor(config: ChatopsConfig, alias: string): ApprovalRule {
-  return config.approvals[alias] ?? config.approvals.default;
+  // Own keys only: an alias may be called `constructor` or `toString`.
+  return Object.hasOwn(config.approvals, alias)
+    ? (config.approvals[alias] as ApprovalRule)
+    : config.approvals.default;
 }
 
 /** The user groups a rule names, whose members the caller must look up. */

@@ -32,9 +32,11 @@ export function diffVersions(from: VersionInfo, to: VersionInfo): VersionDiff {
   const sorted = (keys: string[]) => keys.sort((a, b) => a.localeCompare(b));
   return {
     changes,
-    envAdded: sorted(Object.keys(after).filter((key) => !(key in before))),
-    envRemoved: sorted(Object.keys(before).filter((key) => !(key in after))),
-    envChanged: sorted(Object.keys(after).filter((key) => key in before && before[key] !== after[key])),
+    envAdded: sorted(Object.keys(after).filter((key) => !Object.hasOwn(before, key))),
+    envRemoved: sorted(Object.keys(before).filter((key) => !Object.hasOwn(after, key))),
+    envChanged: sorted(
+      Object.keys(after).filter((key) => Object.hasOwn(before, key) && before[key] !== after[key]),
+    ),
   };
 }
 

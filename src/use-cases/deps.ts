@@ -17,7 +17,8 @@ export interface Deps {
 
 /** Deny by default: only configured functions exist as far as Slack is concerned. */
 export function managedFunction(config: ChatopsConfig, key: string): ManagedFunction {
-  const fn = config.functions[key];
+  // Own keys only: `constructor` is a valid function name and must not find Object's.
+  const fn = Object.hasOwn(config.functions, key) ? config.functions[key] : undefined;
   if (!fn) {
     const names = Object.keys(config.functions).sort();
     throw new ChatopsError(

@@ -103,8 +103,8 @@ export async function listVersions(deps: Deps, key: string, limit: number): Prom
 
 /** Whether `versions` can answer from what this container already knows (no paging). */
 export function versionsAreQuick(deps: Deps, key: string): boolean {
-  const fn = deps.config.functions[key];
-  return fn === undefined || deps.registry.hasVersionsCached(fn.functionName);
+  if (!Object.hasOwn(deps.config.functions, key)) return true; // answered at once: not managed
+  return deps.registry.hasVersionsCached(managedFunction(deps.config, key).functionName);
 }
 
 export interface HistoryView {

@@ -4,7 +4,13 @@ import { context, type Message, section } from './common';
 
 /** An error reply: what was wrong, and the usage line that applies. */
 export function errorMessage(problem: string, usage?: string): Message {
-  const blocks: KnownBlock[] = [section(`:warning: ${escapeText(problem)}`)];
+  const blocks: KnownBlock[] = [section(`:warning: ${withChannelLinks(escapeText(problem))}`)];
   if (usage) blocks.push(context(`Usage: \`${escapeText(usage)}\``));
-  return { text: usage ? `${problem} Usage: ${usage}` : problem, blocks };
+  const text = escapeText(usage ? `${problem} Usage: ${usage}` : problem);
+  return { text, blocks };
+}
+
+/** Channel links (`<#C…>`, ids from the configuration) are the one markup errors keep: they notify nobody. */
+function withChannelLinks(escaped: string): string {
+  return escaped.replace(/&lt;#([CG][A-Z0-9]{2,})&gt;/g, '<#$1>');
 }

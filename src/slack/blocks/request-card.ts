@@ -2,7 +2,7 @@
 // happened. The same builder renders every state, so replacing the card after a decision is
 // rendering it again from the request's events.
 import type { ActionsBlock, KnownBlock } from '@slack/types';
-import { code, escapeText, mentionGroup, mentionUser, slackDate } from '../../domain/mrkdwn';
+import { code, escapeText, mentionGroup, mentionUser, slackDate, truncate } from '../../domain/mrkdwn';
 import type { RequestState } from '../../domain/request';
 import { shortHash } from '../../domain/version-diff';
 import { percent } from './aliases';
@@ -143,7 +143,7 @@ function actions(state: RequestState): ActionsBlock {
         ...(request.lastStage
           ? {
               confirm: {
-                title: { type: 'plain_text', text: `Change ${request.alias}?` },
+                title: { type: 'plain_text', text: truncate(`Change ${request.alias}?`, 100) },
                 text: {
                   type: 'mrkdwn',
                   text: `${request.function} ${request.alias} moves from ${request.fromVersion} to ${request.toVersion}${

@@ -2,12 +2,16 @@ import type { KnownBlock } from '@slack/types';
 import { code, slackDate } from '../../domain/mrkdwn';
 import type { VersionsView } from '../../use-cases/read-commands';
 import { percent } from './aliases';
-import { capBlocks, context, header, type Message, plural, safe, section } from './common';
+import { context, header, LIMITS, type Message, plural, safe, section } from './common';
 
 export function versionsMessage({ fn, rows, total }: VersionsView): Message {
   const blocks: KnownBlock[] = [header(`${fn.key}: newest ${plural(rows.length, 'version')} of ${total}`)];
   if (rows.length === 0) blocks.push(section('_No published versions yet._'));
-  for (const { version, aliases } of rows) {
+  // Slack takes 50 blocks: the header, the versions, and a closing note when one is due.
+  const olderExist = total > rows.length;
+  const room = LIMITS.blocks - 1 - (olderExist || rows.length > LIMITS.blocks - 1 ? 1 : 0);
+  const shown = rows.slice(0, room);
+  for (const { version, aliases } of shown) {
     const pointers = aliases
       .map(({ name, weight }) => (weight >= 0.9995 ? `*${name}*` : `*${name}* (${percent(weight)})`))
       .join(', ');
@@ -19,11 +23,10 @@ export function versionsMessage({ fn, rows, total }: VersionsView): Message {
       ),
     );
   }
-  if (total > rows.length) {
+  if (shown.length < rows.length) {
+    blocks.push(context(`${plural(rows.length - shown.length, 'more version')} not shown.`));
+  } else if (olderExist) {
     blocks.push(context(`Older versions: \`/lambda versions ${fn.key} --limit N\` shows up to 50.`));
   }
-  return {
-    text: `Versions of ${fn.key}`,
-    blocks: capBlocks(blocks, (omitted) => `${plural(omitted, 'more version')} not shown.`),
-  };
+  return { text: `Versions of ${fn.key}`, blocks };
 }

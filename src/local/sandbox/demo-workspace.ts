@@ -1,0 +1,58 @@
+// The sandbox's Slack workspace: who can be picked on the playground page, the channels, the user
+// group that sandbox.config.yml names. Ids follow Slack's shapes so mentions render as in Slack.
+import type { SlackChannel } from '../stand-ins/slack-api';
+
+export interface DemoUser {
+  id: string;
+  name: string;
+  /** What the person does in the tour: the page shows it next to the name. */
+  role: string;
+}
+
+export const DEMO_TEAM = { id: 'T0SANDBOX', domain: 'sandbox', name: 'Sandbox' };
+
+export const DEMO_BOT = { userId: 'U0CHATOPS', botId: 'B0CHATOPS', name: 'lambda-chatops' };
+
+export const DEMO_USERS: DemoUser[] = [
+  { id: 'U0DANA', name: 'Dana', role: 'developer' },
+  { id: 'U0AVI', name: 'Avi', role: 'approver' },
+  { id: 'U0PRIYA', name: 'Priya', role: 'prod approver' },
+  { id: 'U0SAM', name: 'Sam', role: 'prod approver' },
+];
+
+export interface DemoGroup {
+  id: string;
+  handle: string;
+  members: string[];
+}
+
+export const DEMO_GROUPS: DemoGroup[] = [
+  { id: 'S0RELEASE', handle: 'release-approvers', members: ['U0AVI', 'U0PRIYA', 'U0SAM'] },
+];
+
+export interface DemoChannel extends SlackChannel {
+  topic: string;
+}
+
+export const DEMO_CHANNELS: DemoChannel[] = [
+  {
+    id: 'C0RELEASES',
+    name: 'releases',
+    botIsMember: true,
+    topic: 'The bot is a member: cards are posted with chat.postMessage and updated with chat.update',
+  },
+  {
+    id: 'C0ORDERSTEAM',
+    name: 'orders-team',
+    botIsMember: false,
+    topic: 'The bot is not a member: it answers through response_url only',
+  },
+];
+
+export function isDemoUser(id: unknown): id is string {
+  return DEMO_USERS.some((user) => user.id === id);
+}
+
+export function demoChannel(id: unknown): DemoChannel | undefined {
+  return DEMO_CHANNELS.find((channel) => channel.id === id);
+}
