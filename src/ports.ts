@@ -10,8 +10,6 @@ export interface LambdaRegistry {
   /** Every published version (not `$LATEST`), oldest first. */
   listVersions(functionName: string): Promise<VersionInfo[]>;
   getVersion(functionName: string, version: string): Promise<VersionInfo>;
-  /** True when listVersions would answer from memory plus at most a page or two. */
-  hasVersionsCached(functionName: string): boolean;
   /**
    * Points an alias at a version, only if the alias's RevisionId is still `revisionId`
    * (`ALIAS_MOVED` otherwise). `clearWeights` removes a traffic split.

@@ -83,11 +83,6 @@ export class AwsLambdaRegistry implements LambdaRegistry {
     return toVersion(result);
   }
 
-  hasVersionsCached(functionName: string): boolean {
-    const cache = this.versionCache.get(functionName);
-    return cache !== undefined && this.clock.now().getTime() - cache.fetchedAt <= FULL_REFRESH_MS;
-  }
-
   async listVersions(functionName: string): Promise<VersionInfo[]> {
     const now = this.clock.now().getTime();
     let cache = this.versionCache.get(functionName);

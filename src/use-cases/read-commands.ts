@@ -101,12 +101,6 @@ export async function listVersions(deps: Deps, key: string, limit: number): Prom
   return { fn, rows, total: versions.length };
 }
 
-/** Whether `versions` can answer from what this container already knows (no paging). */
-export function versionsAreQuick(deps: Deps, key: string): boolean {
-  if (!Object.hasOwn(deps.config.functions, key)) return true; // answered at once: not managed
-  return deps.registry.hasVersionsCached(managedFunction(deps.config, key).functionName);
-}
-
 export interface HistoryView {
   fn: ManagedFunction;
   alias?: string;

@@ -28,12 +28,19 @@ beforeAll(async () => {
           prod: { version: '100', weights: { '101': 0.25 } },
         },
       },
+      'archive-service': {
+        versions: Array.from({ length: MANY_VERSIONS }, (_, i) => ({
+          description: `archive build ${i + 1}`,
+        })),
+        aliases: { dev: String(MANY_VERSIONS), test: '119' },
+      },
     },
     config: `
 functions:
   orders: { functionName: orders-service, stages: [dev, test, prod] }
   payments: { functionName: payments-service, stages: [dev, test, prod] }
   catalog: { functionName: catalog-service, stages: [dev, test, prod] }
+  archive: { functionName: archive-service, stages: [dev, test] }
   ghost: { functionName: ghost-service }
 `,
   });
@@ -68,7 +75,7 @@ describe('/lambda list', () => {
     expect(text).toMatch(/\*orders\*[\s\S]*\*dev\* → 5 {3}\*test\* → 4 {3}\*prod\* → 3/);
     expect(text).toContain('*test* → 2 (90%) + 3 (10%)');
     expect(text).toContain('Lambda has no function ghost-service');
-    expect(h.lambda.calls.filter((call) => call.operation === 'ListAliases')).toHaveLength(4);
+    expect(h.lambda.calls.filter((call) => call.operation === 'ListAliases')).toHaveLength(5);
   });
 });
 
@@ -107,15 +114,18 @@ describe('/lambda status', () => {
 
 describe('/lambda versions', () => {
   it('lists 120 versions newest first, with the aliases that point at each, paging through AWS 50 at a time', async () => {
-    // Prepare: a cold container does not know the versions, so the answer comes asynchronously.
+    // Prepare: AWS slow enough that paging through 120 versions outlasts the command's deadline.
     const responseUrl = h.slack.responseUrl({ channel: CHANNELS.releases, user: USERS.dev });
+    h.lambda.latencyMs = 500;
 
     // Act
-    const first = await h.command('versions catalog --limit 5', { responseUrl });
+    const first = await h.command('versions archive --limit 5', { responseUrl }).finally(() => {
+      h.lambda.latencyMs = 0;
+    });
     await h.settle();
 
     // Assess: an immediate acknowledgement, then the list through response_url, replacing it.
-    expect(replyText(first)).toContain('Reading the versions of *catalog*');
+    expect(replyText(first)).toContain('Reading the versions of *archive*');
     const posted = h.slack.calls.filter((call) => call.method === 'response_url');
     expect(posted).toHaveLength(1);
     expect(posted[0]?.body.replace_original).toBe(true);
@@ -124,13 +134,22 @@ describe('/lambda versions', () => {
     expect(order).toEqual(['120', '119', '118', '117', '116']);
     expect(text).toContain('*120*  ←  *dev*');
     expect(text).toContain('*119*  ←  *test*');
-    const pages = h.lambda.calls.filter((call) => call.operation === 'ListVersionsByFunction');
+    expect(text).toContain('archive build 118');
+  });
+
+  it('lists 120 versions newest first in one answer when AWS is quick, paging 50 at a time', async () => {
+    const reply = await h.command('versions catalog --limit 3');
+
+    const text = replyText(reply);
+    expect([...text.matchAll(/\*(\d+)\*/g)].map((match) => match[1])).toEqual(['120', '119', '118']);
+    const pages = h.lambda.calls.filter(
+      (call) => call.operation === 'ListVersionsByFunction' && call.functionName === 'catalog-service',
+    );
     expect(pages).toHaveLength(Math.ceil((MANY_VERSIONS + 1) / 50));
   });
 
   it('answers at once from a warm container, with one page read and the split weights shown', async () => {
     await h.command('versions catalog --limit 50');
-    await h.settle();
     h.lambda.resetCalls();
 
     const reply = await h.command('versions catalog --limit 25');
@@ -139,7 +158,11 @@ describe('/lambda versions', () => {
     expect(text).toContain('*101*  ←  *prod* (25%)');
     expect(text).toContain('*100*  ←  *prod* (75%)');
     expect(text).toContain('newest 25 versions of 120');
-    expect(h.lambda.calls.filter((call) => call.operation === 'ListVersionsByFunction')).toHaveLength(1);
+    expect(
+      h.lambda.calls.filter(
+        (call) => call.operation === 'ListVersionsByFunction' && call.functionName === 'catalog-service',
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -193,7 +216,7 @@ describe('errors are ephemeral, say what was wrong and show the usage line', () 
   it('an AWS failure is a sentence too', async () => {
     h.lambda.failNext('ListAliases', { status: 500, name: 'ServiceException', message: 'boom' }, 5);
 
-    const text = replyText(await h.command('list'));
+    const text = replyText(await h.command('status payments'));
 
     expect(text).toContain('AWS Lambda failed (ServiceException)');
   });
