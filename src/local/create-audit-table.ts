@@ -1,6 +1,11 @@
 // Creates the audit table from TABLE_SCHEMA in a local DynamoDB (tests, the sandbox). On AWS the
 // CDK stack in infra/ creates it from the same schema.
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { TABLE_SCHEMA } from '../adapters/table-schema';
 
 export async function createAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -33,4 +38,9 @@ export async function createAuditTable(client: DynamoDBClient, tableName: string
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  // dynalite on disk reports the table CREATING for a moment, as DynamoDB does.
+  await waitUntilTableExists(
+    { client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 },
+    { TableName: tableName },
+  );
 }

@@ -7,6 +7,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDynamoDb } from '../../src/local/stand-ins/dynamodb';
@@ -25,6 +26,11 @@ async function createTable(client: DynamoDBClient): Promise<void> {
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     }),
+  );
+  // As on DynamoDB, a new table is CREATING for a moment (dynalite on disk shows it).
+  await waitUntilTableExists(
+    { client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 },
+    { TableName: 'audit' },
   );
 }
 

@@ -13,6 +13,9 @@ export const DEMO_TEAM = { id: 'T0SANDBOX', domain: 'sandbox', name: 'Sandbox' }
 
 export const DEMO_BOT = { userId: 'U0CHATOPS', botId: 'B0CHATOPS', name: 'lambda-chatops' };
 
+/** The scopes manifest.yml asks for: with chat:write.public only private channels need response_url. */
+export const DEMO_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'usergroups:read'];
+
 export const DEMO_USERS: DemoUser[] = [
   { id: 'U0DANA', name: 'Dana', role: 'developer' },
   { id: 'U0AVI', name: 'Avi', role: 'approver' },
@@ -42,10 +45,11 @@ export const DEMO_CHANNELS: DemoChannel[] = [
     topic: 'The bot is a member: cards are posted with chat.postMessage and updated with chat.update',
   },
   {
-    id: 'C0ORDERSTEAM',
+    id: 'G0ORDERSTEAM',
     name: 'orders-team',
+    isPrivate: true,
     botIsMember: false,
-    topic: 'The bot is not a member: it answers through response_url only',
+    topic: 'Private, and the bot was not added: it can answer only through response_url',
   },
 ];
 

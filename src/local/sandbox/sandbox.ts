@@ -1,0 +1,466 @@
+// The sandbox: dynalite (kept on disk), the Lambda API stand-in seeded with the demo functions, the
+// Slack stand-in with the demo workspace, and the bot itself: the same handler that runs on
+// Lambda, reached the same way: a Function URL event signed as Slack signs it. Its asynchronous
+// work goes through an `Invoke` (InvocationType Event) of the bot's function in the Lambda
+// stand-in, whose handler is again this handler, as on AWS.
+//
+// The sandbox plays AWS's part for the bot, so it sets what Lambda would: the AWS SDK's endpoint,
+// region and credential variables in process.env, and the bot's own variables in its env.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import {
+  type AliasConfiguration,
+  type FunctionConfiguration,
+  LambdaClient,
+  paginateListAliases,
+  paginateListVersionsByFunction,
+} from '@aws-sdk/client-lambda';
+import { DynamoDbAuditLog } from '../../adapters/dynamodb-audit-log';
+import { loadConfigFile } from '../../config';
+import type { ChatopsConfig } from '../../domain/model';
+import type { AuditEvent } from '../../domain/request';
+import { createHandler } from '../../handler';
+import type { HttpResult } from '../../slack/lambda-events';
+import { createAuditTable } from '../create-audit-table';
+import { lambdaContext } from '../lambda-context';
+import { type DynamoDbStandIn, startDynamoDb } from '../stand-ins/dynamodb';
+import { type Invocation, LambdaApiStandIn } from '../stand-ins/lambda-api';
+import {
+  SlackApiStandIn,
+  type SlackChange,
+  type SlackEphemeral,
+  type SlackMessage,
+} from '../stand-ins/slack-api';
+import { blockActionBody, signedSlackEvent, slashCommandBody } from '../stand-ins/slack-requests';
+import { DEMO_FUNCTIONS, demoFunction } from './demo-functions';
+import {
+  DEMO_BOT,
+  DEMO_BOT_SCOPES,
+  DEMO_CHANNELS,
+  DEMO_GROUPS,
+  DEMO_TEAM,
+  DEMO_USERS,
+  type DemoChannel,
+  type DemoGroup,
+  type DemoUser,
+  demoChannel,
+  isDemoUser,
+} from './demo-workspace';
+import { type RestoreSummary, SandboxLambdaState } from './lambda-state';
+
+export const SANDBOX_CONFIG = fileURLToPath(new URL('./sandbox.config.yml', import.meta.url));
+export const AUDIT_TABLE = 'lambda-chatops-sandbox-audit';
+/** The bot's own function in the Lambda stand-in: what AWS_LAMBDA_FUNCTION_NAME names on Lambda. */
+export const BOT_FUNCTION = 'lambda-chatops-sandbox';
+/** Slack gives up on an answer after this long and shows the user `operation_timeout`. */
+const SLACK_TIMEOUT_MS = 3000;
+const AUDIT_EVENTS_SHOWN = 12;
+const VERSIONS_SHOWN = 6;
+
+export interface SandboxOptions {
+  /** Where dynalite's data and the journal of published versions live. */
+  dir: string;
+  /** Deletes the sandbox's data first. */
+  reset?: boolean;
+}
+
+export interface FunctionPanel {
+  key: string;
+  functionName: string;
+  stages: string[];
+  aliases: Array<{ name: string; version: string; weights: Record<string, number> }>;
+  /** Newest first; environment variable keys only, never values. */
+  versions: Array<{
+    version: string;
+    description: string;
+    codeSha256: string;
+    lastModified: string;
+    environmentKeys: string[];
+  }>;
+  totalVersions: number;
+}
+
+export interface Panel {
+  functions: FunctionPanel[];
+  /** The newest audit events of every function, newest first. */
+  audit: AuditEvent[];
+}
+
+export interface SandboxSnapshot {
+  team: typeof DEMO_TEAM;
+  bot: typeof DEMO_BOT;
+  users: DemoUser[];
+  groups: DemoGroup[];
+  channels: DemoChannel[];
+  messages: Record<string, SlackMessage[]>;
+  ephemerals: Record<string, SlackEphemeral[]>;
+  panel: Panel;
+}
+
+export type SandboxUpdate = { type: 'slack'; change: SlackChange } | { type: 'panel'; panel: Panel };
+
+export interface CommandOutcome {
+  /** The handler's HTTP status. */
+  statusCode: number;
+  elapsedMs: number;
+  /** How Slack showed the answer: nothing (the bot posted on its own), or the reply's visibility. */
+  reply: 'none' | 'ephemeral' | 'in_channel' | 'error';
+  /** What Slack would have told the user instead of a reply. */
+  slackError?: string;
+}
+
+export interface ActionFields {
+  user: string;
+  channel: string;
+  messageTs: string;
+  actionId: string;
+  value: string;
+  blockId?: string;
+  text?: string;
+}
+
+export class SandboxInputError extends Error {
+  override name = 'SandboxInputError';
+}
+
+export class Sandbox {
+  private readonly listeners = new Set<(update: SandboxUpdate) => void>();
+  private panelTimer: NodeJS.Timeout | undefined;
+  /** Side panel reads under way: close() waits for them, dynalite must not close under a query. */
+  private readonly panelReads = new Set<Promise<void>>();
+  private closed = false;
+  private readonly auditLog: DynamoDbAuditLog;
+  private readonly config: ChatopsConfig = loadConfigFile(SANDBOX_CONFIG);
+
+  private constructor(
+    readonly dir: string,
+    readonly restored: RestoreSummary,
+    private readonly slack: SlackApiStandIn,
+    private readonly lambda: LambdaApiStandIn,
+    private readonly dynamo: DynamoDbStandIn,
+    private readonly state: SandboxLambdaState,
+    private readonly handler: (event: unknown, context: unknown) => Promise<unknown>,
+    private readonly signingSecret: string,
+    private readonly lambdaClient: LambdaClient,
+    private readonly dynamoClient: DynamoDBClient,
+  ) {
+    this.auditLog = new DynamoDbAuditLog(AUDIT_TABLE, dynamoClient);
+    slack.on('change', (change) => {
+      this.emit({ type: 'slack', change });
+      this.schedulePanel();
+    });
+  }
+
+  static async start(options: SandboxOptions): Promise<Sandbox> {
+    const { dir } = options;
+    if (options.reset) await resetData(dir);
+    await mkdir(dir, { recursive: true });
+    const dynamo = await startDynamoDb({ path: join(dir, 'dynamodb') });
+    const lambda = await LambdaApiStandIn.start();
+    const slack = await SlackApiStandIn.start({
+      team: DEMO_TEAM,
+      bot: DEMO_BOT,
+      scopes: DEMO_BOT_SCOPES,
+      channels: DEMO_CHANNELS.map(({ topic: _topic, ...channel }) => channel),
+      usergroups: Object.fromEntries(DEMO_GROUPS.map((group) => [group.id, group.members])),
+    });
+    Object.assign(process.env, {
+      AWS_REGION: lambda.region,
+      AWS_ACCESS_KEY_ID: 'sandbox',
+      AWS_SECRET_ACCESS_KEY: 'sandbox',
+      AWS_ENDPOINT_URL_LAMBDA: lambda.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    });
+    delete process.env.AWS_SESSION_TOKEN;
+    const dynamoClient = new DynamoDBClient({});
+    const lambdaClient = new LambdaClient({});
+    try {
+      await createAuditTable(dynamoClient, AUDIT_TABLE);
+      // dynalite answers CreateTable with CREATING and refuses queries until the table is ACTIVE.
+      await waitUntilTableExists(
+        { client: dynamoClient, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 },
+        { TableName: AUDIT_TABLE },
+      );
+      const state = new SandboxLambdaState(lambda, DEMO_FUNCTIONS, join(dir, 'published-versions.json'));
+      const restored = await state.restore(dynamoClient, AUDIT_TABLE);
+
+      const signingSecret = randomBytes(16).toString('hex');
+      const handler = createHandler({
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_BOT_TOKEN: slack.botToken,
+        AUDIT_TABLE_NAME: AUDIT_TABLE,
+        CHATOPS_CONFIG: SANDBOX_CONFIG,
+        SLACK_API_URL: slack.apiUrl,
+        AWS_LAMBDA_FUNCTION_NAME: BOT_FUNCTION,
+      });
+      lambda.createFunction(BOT_FUNCTION, { description: 'The bot: this process runs its handler' });
+      lambda.onInvoke(BOT_FUNCTION, (payload) => handler(payload, lambdaContext(BOT_FUNCTION)));
+      return new Sandbox(
+        dir,
+        restored,
+        slack,
+        lambda,
+        dynamo,
+        state,
+        handler,
+        signingSecret,
+        lambdaClient,
+        dynamoClient,
+      );
+    } catch (error) {
+      await Promise.allSettled([slack.close(), lambda.close(), dynamo.close()]);
+      throw error;
+    }
+  }
+
+  subscribe(listener: (update: SandboxUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** `/lambda <text>` typed by a demo user in a channel, answered as Slack would show it. */
+  async command(user: string, channel: string, text: string): Promise<CommandOutcome> {
+    const { person, place } = this.check(user, channel);
+    if (typeof text !== 'string' || text.length > 4000)
+      throw new SandboxInputError('text: up to 4000 characters');
+    const responseUrl = this.slack.responseUrl({ channel: place.id, user: person.id });
+    const body = slashCommandBody({
+      // Slack escapes these three in the text it sends (DESIGN.md section 10 relies on it).
+      text: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+      userId: person.id,
+      userName: person.name.toLowerCase(),
+      channelId: place.id,
+      channelName: place.name,
+      teamId: DEMO_TEAM.id,
+      teamDomain: DEMO_TEAM.domain,
+      responseUrl,
+    });
+    const { result, elapsedMs } = await this.call(body);
+    const failure = slackFailure(result, elapsedMs);
+    if (failure !== undefined) {
+      await postToResponseUrl(responseUrl, { text: `/lambda failed with the error "${failure}"` });
+      return { statusCode: result.statusCode, elapsedMs, reply: 'error', slackError: failure };
+    }
+    const reply = replyOf(result);
+    if (reply === undefined) return { statusCode: result.statusCode, elapsedMs, reply: 'none' };
+    // Slack shows the answer to a slash command as it shows a response_url post: ephemeral unless
+    // it says in_channel, and replaceable later through that same response_url.
+    await postToResponseUrl(responseUrl, reply);
+    const visibility = reply.response_type === 'in_channel' ? 'in_channel' : 'ephemeral';
+    return { statusCode: result.statusCode, elapsedMs, reply: visibility };
+  }
+
+  /** A button click on a message, as a signed block_actions request. */
+  async action(fields: ActionFields): Promise<CommandOutcome> {
+    const { person, place } = this.check(fields.user, fields.channel);
+    for (const name of ['messageTs', 'actionId', 'value'] as const) {
+      if (typeof fields[name] !== 'string' || fields[name] === '')
+        throw new SandboxInputError(`${name}: required`);
+    }
+    const message = this.slack.messages(place.id).find((m) => m.ts === fields.messageTs);
+    const responseUrl = this.slack.responseUrl({
+      channel: place.id,
+      user: person.id,
+      messageTs: fields.messageTs,
+    });
+    const body = blockActionBody({
+      userId: person.id,
+      userName: person.name.toLowerCase(),
+      teamId: DEMO_TEAM.id,
+      teamDomain: DEMO_TEAM.domain,
+      channelId: place.id,
+      channelName: place.name,
+      messageTs: fields.messageTs,
+      responseUrl,
+      actionId: fields.actionId,
+      value: fields.value,
+      ...(fields.blockId ? { blockId: fields.blockId } : {}),
+      ...(fields.text ? { text: fields.text } : {}),
+      ...(message ? { message: message as unknown as Record<string, unknown> } : {}),
+    });
+    const { result, elapsedMs } = await this.call(body);
+    const failure = slackFailure(result, elapsedMs);
+    return {
+      statusCode: result.statusCode,
+      elapsedMs,
+      reply: failure === undefined ? 'none' : 'error',
+      ...(failure === undefined ? {} : { slackError: failure }),
+    };
+  }
+
+  /** Publishes the function's next demo version, as a deployment pipeline would. */
+  async publish(key: unknown): Promise<string> {
+    const fn = demoFunction(key);
+    if (fn === undefined)
+      throw new SandboxInputError(`function: one of ${DEMO_FUNCTIONS.map((f) => f.key).join(', ')}`);
+    const version = await this.state.publishNext(fn, new Date());
+    this.schedulePanel(0);
+    return version;
+  }
+
+  async snapshot(): Promise<SandboxSnapshot> {
+    return {
+      team: DEMO_TEAM,
+      bot: DEMO_BOT,
+      users: DEMO_USERS,
+      groups: DEMO_GROUPS,
+      channels: DEMO_CHANNELS,
+      messages: Object.fromEntries(DEMO_CHANNELS.map(({ id }) => [id, this.slack.messages(id)])),
+      ephemerals: Object.fromEntries(DEMO_CHANNELS.map(({ id }) => [id, this.slack.ephemerals(id)])),
+      panel: await this.panel(),
+    };
+  }
+
+  /** Aliases, versions and audit events, read through the AWS SDK as the bot reads them. */
+  async panel(): Promise<Panel> {
+    const functions = await Promise.all(DEMO_FUNCTIONS.map((fn) => this.functionPanel(fn.key)));
+    const histories = await Promise.all(
+      DEMO_FUNCTIONS.map((fn) => this.auditLog.history(fn.key, { limit: AUDIT_EVENTS_SHOWN })),
+    );
+    const audit = histories
+      .flat()
+      .sort((a, b) => (a.at === b.at ? b.seq - a.seq : a.at < b.at ? 1 : -1))
+      .slice(0, AUDIT_EVENTS_SHOWN);
+    return { functions, audit };
+  }
+
+  /** The bot's invocations of its own function (its asynchronous work), as the Lambda stand-in saw them. */
+  get botInvocations(): Invocation[] {
+    return this.lambda.invocations.filter((invocation) => invocation.functionName === BOT_FUNCTION);
+  }
+
+  /** Waits for the bot's asynchronous invocations to finish. */
+  idle(): Promise<void> {
+    return this.lambda.idle();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.panelTimer);
+    this.listeners.clear();
+    await Promise.race([this.lambda.idle(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+    await Promise.allSettled([...this.panelReads]);
+    this.lambdaClient.destroy();
+    this.dynamoClient.destroy();
+    await Promise.allSettled([this.slack.close(), this.lambda.close()]);
+    await this.dynamo.close();
+  }
+
+  private async functionPanel(key: string): Promise<FunctionPanel> {
+    const fn = demoFunction(key);
+    if (fn === undefined) throw new Error(`unknown demo function ${key}`);
+    const aliases: AliasConfiguration[] = [];
+    for await (const page of paginateListAliases(
+      { client: this.lambdaClient },
+      { FunctionName: fn.functionName },
+    )) {
+      aliases.push(...(page.Aliases ?? []));
+    }
+    const versions: FunctionConfiguration[] = [];
+    const pages = paginateListVersionsByFunction(
+      { client: this.lambdaClient },
+      { FunctionName: fn.functionName },
+    );
+    for await (const page of pages) versions.push(...(page.Versions ?? []));
+    const published = versions.filter((v) => v.Version !== '$LATEST').reverse();
+    const stages: string[] = this.config.functions[key]?.stages ?? [];
+    const rank = (name: string) => (stages.includes(name) ? stages.indexOf(name) : stages.length);
+    return {
+      key: fn.key,
+      functionName: fn.functionName,
+      stages,
+      aliases: aliases
+        .map((alias) => ({
+          name: alias.Name ?? '',
+          version: alias.FunctionVersion ?? '',
+          weights: { ...alias.RoutingConfig?.AdditionalVersionWeights },
+        }))
+        .sort((a, b) => rank(a.name) - rank(b.name)),
+      versions: published.slice(0, VERSIONS_SHOWN).map((v) => ({
+        version: v.Version ?? '',
+        description: v.Description ?? '',
+        codeSha256: v.CodeSha256 ?? '',
+        lastModified: v.LastModified ?? '',
+        environmentKeys: Object.keys(v.Environment?.Variables ?? {}).sort(),
+      })),
+      totalVersions: published.length,
+    };
+  }
+
+  private check(user: unknown, channel: unknown): { person: DemoUser; place: DemoChannel } {
+    if (!isDemoUser(user))
+      throw new SandboxInputError(`user: one of ${DEMO_USERS.map((u) => u.id).join(', ')}`);
+    const place = demoChannel(channel);
+    if (place === undefined) {
+      throw new SandboxInputError(`channel: one of ${DEMO_CHANNELS.map((c) => c.id).join(', ')}`);
+    }
+    const person = DEMO_USERS.find((u) => u.id === user) as DemoUser;
+    return { person, place };
+  }
+
+  /** The request the Function URL would deliver, to the handler Lambda would run. */
+  private async call(body: string): Promise<{ result: HttpResult; elapsedMs: number }> {
+    const started = performance.now();
+    const result = (await this.handler(
+      signedSlackEvent(this.signingSecret, body),
+      lambdaContext(BOT_FUNCTION),
+    )) as HttpResult;
+    return { result, elapsedMs: Math.round(performance.now() - started) };
+  }
+
+  private schedulePanel(delayMs = 100): void {
+    if (this.panelTimer !== undefined || this.closed) return;
+    this.panelTimer = setTimeout(() => {
+      this.panelTimer = undefined;
+      const read = this.panel().then(
+        (panel) => this.emit({ type: 'panel', panel }),
+        (error: unknown) =>
+          console.error(`sandbox: the side panel could not be read: ${(error as Error).message}`),
+      );
+      this.panelReads.add(read);
+      void read.finally(() => this.panelReads.delete(read));
+    }, delayMs);
+  }
+
+  private emit(update: SandboxUpdate): void {
+    for (const listener of this.listeners) listener(update);
+  }
+}
+
+/** Deletes only what the sandbox writes, never the directory's other contents. */
+async function resetData(dir: string): Promise<void> {
+  await rm(join(dir, 'dynamodb'), { recursive: true, force: true });
+  await rm(join(dir, 'published-versions.json'), { force: true });
+}
+
+/** What Slack tells the user when the bot's answer is not a usable reply. */
+function slackFailure(result: HttpResult, elapsedMs: number): string | undefined {
+  if (elapsedMs > SLACK_TIMEOUT_MS) return 'operation_timeout';
+  if (result.statusCode !== 200) return 'dispatch_failed';
+  return undefined;
+}
+
+type Reply = Record<string, unknown> & { response_type?: string };
+
+function replyOf(result: HttpResult): Reply | undefined {
+  if (!result.body) return undefined;
+  const contentType = Object.entries(result.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'content-type',
+  );
+  if (contentType?.[1].startsWith('application/json')) return JSON.parse(result.body) as Reply;
+  return { text: result.body };
+}
+
+async function postToResponseUrl(url: string, payload: Record<string, unknown>): Promise<void> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
+  if (!response.ok) {
+    console.error(`sandbox: the reply could not be shown: response_url answered ${await response.text()}`);
+  }
+}

@@ -1,0 +1,338 @@
+// The sandbox behind the playground, through its HTTP API: the same handler as on Lambda reached by
+// signed requests, replies shown as Slack shows them, the asynchronous path through the Lambda
+// stand-in, the side panel read through the SDK, and the state kept across a restart.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type PlaygroundServer, startPlaygroundServer } from '../../src/local/sandbox/playground-server';
+import { BOT_FUNCTION, Sandbox, type SandboxSnapshot } from '../../src/local/sandbox/sandbox';
+
+const RELEASES = 'C0RELEASES';
+const ORDERS_TEAM = 'G0ORDERSTEAM';
+
+let dir: string;
+let sandbox: Sandbox;
+let server: PlaygroundServer;
+let base: string;
+
+let running = false;
+
+async function start(reset: boolean): Promise<void> {
+  sandbox = await Sandbox.start({ dir, reset });
+  server = await startPlaygroundServer(sandbox, { port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${server.port}`;
+  running = true;
+}
+
+async function stop(): Promise<void> {
+  if (!running) return;
+  running = false;
+  await server.close();
+  await sandbox.close();
+}
+
+beforeEach(async () => {
+  dir ??= await mkdtemp(join(tmpdir(), 'sandbox-'));
+  await start(true);
+});
+
+afterEach(stop);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function post(path: string, body: unknown, contentType = 'application/json') {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function state(): Promise<SandboxSnapshot> {
+  return (await (await fetch(`${base}/api/state`)).json()) as SandboxSnapshot;
+}
+
+const command = (user: string, text: string, channel = RELEASES) =>
+  post('/api/command', { user, channel, text });
+
+async function approve(user: string, channel: string, messageTs: string, requestId: string) {
+  const result = await post('/api/action', {
+    user,
+    channel,
+    messageTs,
+    actionId: 'request.approve',
+    value: requestId,
+  });
+  await sandbox.idle();
+  return result;
+}
+
+function requestIdOf(message: { blocks?: unknown[] }): string {
+  const actions = message.blocks?.find((block) => (block as { type: string }).type === 'actions') as
+    | { elements: Array<{ value: string }> }
+    | undefined;
+  if (!actions?.elements[0]) throw new Error('the message has no buttons');
+  return actions.elements[0].value;
+}
+
+const prodOf = (snapshot: SandboxSnapshot, fn: string) =>
+  snapshot.panel.functions.find((f) => f.key === fn)?.aliases.find((a) => a.name === 'prod');
+
+/** Promotes orders test→prod in #releases with both prod approvals; returns the card's ts. */
+async function promoteOrdersToProd(): Promise<string> {
+  await command('U0DANA', 'promote orders test→prod');
+  const [card] = (await state()).messages[RELEASES] ?? [];
+  if (!card) throw new Error('no card posted');
+  const requestId = requestIdOf(card);
+  await approve('U0PRIYA', RELEASES, card.ts, requestId);
+  await approve('U0SAM', RELEASES, card.ts, requestId);
+  return card.ts;
+}
+
+describe('the seeded sandbox', () => {
+  it('starts with the demo functions, their aliases and no history', async () => {
+    const { panel, users, channels } = await state();
+
+    expect(
+      panel.functions.map(({ key, aliases }) => [key, aliases.map((a) => `${a.name}→${a.version}`)]),
+    ).toEqual([
+      ['orders', ['dev→4', 'test→3', 'prod→2']],
+      ['payments', ['dev→4', 'test→3', 'prod→2']],
+    ]);
+    expect(prodOf(await state(), 'payments')?.weights).toEqual({ '3': 0.1 });
+    expect(panel.functions[0]?.versions.map((v) => v.version)).toEqual(['4', '3', '2', '1']);
+    expect(new Set(panel.functions[0]?.versions.map((v) => v.codeSha256)).size).toBe(4);
+    expect(panel.functions[0]?.versions[0]?.environmentKeys).toContain('FAST_TOTALS');
+    expect(panel.audit).toEqual([]);
+    expect(users.map((u) => u.name)).toEqual(['Dana', 'Avi', 'Priya', 'Sam']);
+    expect(channels.map((c) => [c.name, c.isPrivate ?? false, c.botIsMember])).toEqual([
+      ['releases', false, true],
+      ['orders-team', true, false],
+    ]);
+  });
+
+  it('never shows environment variable values', async () => {
+    expect(JSON.stringify(await state())).not.toContain('sqs.example');
+  });
+});
+
+describe('POST /api/command', () => {
+  it('answers /lambda help to the one who asked, ephemerally', async () => {
+    const result = await command('U0AVI', 'help');
+
+    expect(result).toMatchObject({ status: 200, body: { statusCode: 200, reply: 'ephemeral' } });
+    const { ephemerals, messages } = await state();
+    expect(ephemerals[RELEASES]).toEqual([
+      expect.objectContaining({ user: 'U0AVI', text: 'lambda-chatops: release Lambda functions from Slack' }),
+    ]);
+    expect(messages[RELEASES]).toEqual([]);
+  });
+
+  it('sends the text escaped as Slack escapes it, so markup comes back as text', async () => {
+    await command('U0DANA', 'status <img/src=x/onerror=alert(1)>');
+
+    const [reply] = (await state()).ephemerals[RELEASES] ?? [];
+    expect(JSON.stringify(reply?.blocks)).toContain('&lt;img/src=x/onerror=alert(1)&gt;');
+  });
+
+  it('posts the approval card with chat.postMessage in a channel the bot is in', async () => {
+    const result = await command('U0DANA', 'promote orders test→prod');
+
+    expect(result.body).toMatchObject({ statusCode: 200, reply: 'none' });
+    const [card] = (await state()).messages[RELEASES] ?? [];
+    expect(card).toMatchObject({ bot_id: 'B0CHATOPS', text: 'Promote orders: prod 2 → 3: 0 of 2 approvals' });
+  });
+
+  it('shows the card through the reply in a private channel the bot was not added to', async () => {
+    const result = await command('U0DANA', 'promote payments test→prod', ORDERS_TEAM);
+
+    expect(result.body).toMatchObject({ statusCode: 200, reply: 'in_channel' });
+    const [card] = (await state()).messages[ORDERS_TEAM] ?? [];
+    expect(card?.text).toBe('Promote payments: prod 2 → 3: 0 of 2 approvals');
+  });
+
+  it.each([
+    [
+      'someone who is not a demo user',
+      { user: 'U0MALLORY', channel: RELEASES, text: 'help' },
+      /^user: one of U0DANA/,
+    ],
+    [
+      'an unknown channel',
+      { user: 'U0DANA', channel: 'C0NOWHERE', text: 'help' },
+      /^channel: one of C0RELEASES/,
+    ],
+    ['a text too long', { user: 'U0DANA', channel: RELEASES, text: 'x'.repeat(4001) }, /^text: up to 4000/],
+  ])('refuses %s', async (_case, body, error) => {
+    const result = await post('/api/command', body);
+
+    expect(result.status).toBe(400);
+    expect(result.body.error).toMatch(error);
+  });
+
+  it('takes JSON only', async () => {
+    const result = await post('/api/command', 'user=U0DANA&text=help', 'application/x-www-form-urlencoded');
+
+    expect(result).toEqual({ status: 400, body: { error: 'send JSON (content-type: application/json)' } });
+  });
+});
+
+describe('POST /api/action', () => {
+  it('applies a promotion after both prod approvals, through the bot’s asynchronous invocation', async () => {
+    const ts = await promoteOrdersToProd();
+
+    const snapshot = await state();
+    expect(prodOf(snapshot, 'orders')?.version).toBe('3');
+    const card = snapshot.messages[RELEASES]?.find((m) => m.ts === ts);
+    expect(card?.text).toBe('Promote orders: prod 2 → 3: applied');
+    expect(snapshot.messages[RELEASES]).toHaveLength(1);
+    expect(snapshot.panel.audit.map((e) => e.action)).toEqual([
+      'APPLIED',
+      'APPROVED',
+      'APPROVED',
+      'REQUESTED',
+    ]);
+    expect(sandbox.botInvocations).toEqual([
+      expect.objectContaining({
+        functionName: BOT_FUNCTION,
+        invocationType: 'Event',
+        payload: expect.objectContaining({ task: expect.objectContaining({ kind: 'apply' }) }),
+      }),
+    ]);
+  });
+
+  it('tells a requester who approves, and only them, that they may not', async () => {
+    await command('U0DANA', 'promote orders test→prod');
+    const [card] = (await state()).messages[RELEASES] ?? [];
+    if (!card) throw new Error('no card');
+
+    await approve('U0DANA', RELEASES, card.ts, requestIdOf(card));
+
+    const { ephemerals } = await state();
+    expect(ephemerals[RELEASES]).toEqual([
+      expect.objectContaining({ user: 'U0DANA', text: expect.stringContaining('may not approve their own') }),
+    ]);
+  });
+
+  it('replaces the card through response_url in a private channel the bot was not added to', async () => {
+    await command('U0DANA', 'promote orders dev 3', ORDERS_TEAM);
+    const [card] = (await state()).messages[ORDERS_TEAM] ?? [];
+    if (!card) throw new Error('no card');
+
+    await approve('U0AVI', ORDERS_TEAM, card.ts, requestIdOf(card));
+
+    const { messages } = await state();
+    expect(messages[ORDERS_TEAM]).toEqual([
+      expect.objectContaining({ ts: card.ts, text: 'Promote orders: dev 4 → 3: applied' }),
+    ]);
+  });
+});
+
+describe('POST /api/publish', () => {
+  it('publishes a new version with a new description, code hash and environment key', async () => {
+    const result = await post('/api/publish', { function: 'orders' });
+
+    expect(result.body).toEqual({ version: '5' });
+    const [newest, previous] = (await state()).panel.functions[0]?.versions ?? [];
+    expect(newest).toMatchObject({ version: '5', description: 'Cache product prices' });
+    expect(newest?.codeSha256).not.toBe(previous?.codeSha256);
+    expect(newest?.environmentKeys).toEqual([...(previous?.environmentKeys ?? []), 'PRICE_CACHE_TTL'].sort());
+  });
+
+  it('refuses a function the sandbox does not have', async () => {
+    expect((await post('/api/publish', { function: 'billing' })).status).toBe(400);
+  });
+});
+
+describe('GET /api/events', () => {
+  it('streams the state, then every Slack change and the side panel read again', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${base}/api/events`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
+    if (!reader) throw new Error('no body');
+    let received = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(received)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${pattern}`);
+        received += value;
+      }
+    };
+
+    await until(/^event: state\ndata: \{.*\}\n\n/m);
+    await command('U0SAM', 'list');
+    await until(/^event: slack\ndata: .*"type":"posted".*"ephemeral":true/m);
+    await until(/^event: panel\ndata: \{"functions":/m);
+    controller.abort();
+  });
+});
+
+describe('restarting', () => {
+  it('keeps the audit trail, the alias changes and the published versions', async () => {
+    await post('/api/publish', { function: 'orders' });
+    await promoteOrdersToProd();
+    await command('U0DANA', 'promote payments test→prod');
+    const pendingCard = (await state()).messages[RELEASES]?.at(-1);
+    if (!pendingCard) throw new Error('no card');
+    await stop();
+
+    await start(false);
+
+    const snapshot = await state();
+    expect(sandbox.restored).toEqual({ publishedVersions: 1, replayedChanges: 1, warnings: [] });
+    expect(prodOf(snapshot, 'orders')?.version).toBe('3');
+    expect(snapshot.panel.functions[0]?.versions[0]).toMatchObject({
+      version: '5',
+      description: 'Cache product prices',
+    });
+    expect(snapshot.panel.audit.map((e) => e.action)).toEqual([
+      'REQUESTED',
+      'APPLIED',
+      'APPROVED',
+      'APPROVED',
+      'REQUESTED',
+    ]);
+    expect(JSON.parse(await readFile(join(dir, 'published-versions.json'), 'utf8')).published).toHaveLength(
+      1,
+    );
+  });
+
+  it('ends a request left pending across a restart as STALE: its alias has a new RevisionId', async () => {
+    await command('U0DANA', 'promote orders dev 3');
+    const [card] = (await state()).messages[RELEASES] ?? [];
+    if (!card) throw new Error('no card');
+    await stop();
+    await start(false);
+
+    await command('U0DANA', 'history orders');
+    const { panel } = await state();
+    expect(panel.audit[0]).toMatchObject({ action: 'REQUESTED', alias: 'dev' });
+    await post('/api/action', {
+      user: 'U0AVI',
+      channel: RELEASES,
+      messageTs: card.ts,
+      actionId: 'request.approve',
+      value: requestIdOf(card),
+    });
+    await sandbox.idle();
+    expect((await state()).panel.audit[0]).toMatchObject({ action: 'STALE', alias: 'dev' });
+  });
+
+  it('starts over with --reset', async () => {
+    await promoteOrdersToProd();
+    await post('/api/publish', { function: 'orders' });
+    await stop();
+
+    await start(true);
+
+    const snapshot = await state();
+    expect(prodOf(snapshot, 'orders')?.version).toBe('2');
+    expect(snapshot.panel.audit).toEqual([]);
+    expect(snapshot.panel.functions[0]?.totalVersions).toBe(4);
+  });
+});
