@@ -80,7 +80,7 @@ export class ChatopsStack extends Stack {
 
     // Created empty: the template never holds the Slack secrets (the L2 `Secret` would generate a
     // random value instead, which is not the JSON the bot reads). The operator stores
-    // {"signingSecret", "botToken"} with `aws secretsmanager put-secret-value` (docs/deploy.md).
+    // {"signingSecret", "botToken"} with `aws secretsmanager put-secret-value` (README.md, "Deploying to AWS").
     this.slackSecret = new secretsmanager.CfnSecret(this, 'SlackSecret', {
       description: `Slack signing secret and bot token of ${functionName}: {"signingSecret": "...", "botToken": "..."}`,
     });
@@ -158,7 +158,7 @@ export class ChatopsStack extends Stack {
     });
   }
 
-  /** One statement per capability, each named by a Sid that docs/deploy.md explains. */
+  /** One statement per capability, each named by a Sid that the README explains. */
   private grantLeastPrivilege(
     role: iam.Role,
     config: ChatopsConfig,
