@@ -1,6 +1,6 @@
 // Hand-built domain values for unit tests: one plausible request, overridable field by field.
 import type { AliasInfo, ManagedFunction, VersionInfo } from '../../src/domain/model';
-import type { AuditAction, AuditEvent, ChangeRequest } from '../../src/domain/request';
+import { type AuditAction, type AuditEvent, type ChangeRequest, eventFor } from '../../src/domain/request';
 
 export const CREATED_AT = '2030-05-06T10:00:00.000Z';
 export const EXPIRES_AT = '2030-05-06T11:00:00.000Z';
@@ -52,21 +52,8 @@ export function auditEvent(
   seq: number,
   extra: Partial<AuditEvent> = {},
 ): AuditEvent {
-  return {
-    function: request.function,
-    functionName: request.functionName,
-    alias: request.alias,
-    action,
-    requestId: request.id,
-    actor,
-    team: request.team,
-    channel: request.channel,
-    fromVersion: request.fromVersion,
-    toVersion: request.toVersion,
-    at: new Date(Date.parse(CREATED_AT) + seq * 60_000).toISOString(),
-    seq,
-    ...extra,
-  };
+  const at = new Date(Date.parse(CREATED_AT) + seq * 60_000);
+  return { ...eventFor(request, action, actor, at), seq, ...extra };
 }
 
 export function managedFunction(overrides: Partial<ManagedFunction> = {}): ManagedFunction {

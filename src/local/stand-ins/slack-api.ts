@@ -366,10 +366,9 @@ export class SlackApiStandIn {
     }
   }
 
-  private postMessage(params: Params): Record<string, unknown> {
-    const channel = this.writableChannel(params);
-    const { text, blocks } = messageContent(params, true);
-    const message: SlackMessage = {
+  /** A new message posted as the app. */
+  private botMessage(text: string | undefined, blocks: unknown[] | undefined): SlackMessage {
+    return {
       type: 'message',
       ts: this.nextTs(),
       text: text ?? '',
@@ -379,6 +378,12 @@ export class SlackApiStandIn {
       app_id: this.appId,
       team: this.team.id,
     };
+  }
+
+  private postMessage(params: Params): Record<string, unknown> {
+    const channel = this.writableChannel(params);
+    const { text, blocks } = messageContent(params, true);
+    const message = this.botMessage(text, blocks);
     this.messagesOf(channel.id).push(message);
     this.emit({ type: 'posted', channel: channel.id, ephemeral: false, message });
     return { channel: channel.id, ts: message.ts, message: structuredClone(message) };
@@ -501,16 +506,7 @@ export class SlackApiStandIn {
     }
     if (payload.response_type === 'in_channel') {
       // Slack posts these as the app, even in channels the bot has not joined.
-      const message: SlackMessage = {
-        type: 'message',
-        ts: this.nextTs(),
-        text: text ?? '',
-        ...(blocks === undefined ? {} : { blocks }),
-        user: this.bot.userId,
-        bot_id: this.bot.botId,
-        app_id: this.appId,
-        team: this.team.id,
-      };
+      const message = this.botMessage(text, blocks);
       this.messagesOf(state.channel).push(message);
       this.emit({ type: 'posted', channel: state.channel, ephemeral: false, message });
       state.lastPosted = { ts: message.ts, ephemeral: false };
