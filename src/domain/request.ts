@@ -127,7 +127,7 @@ export type Decision =
   /** Nothing to store: tell the actor why. */
   | { kind: 'noop'; reason: NoopReason };
 
-export type NoopReason = 'already-approved' | 'closed' | 'applying' | 'not-requester';
+export type NoopReason = 'already-approved' | 'closed' | 'applying' | 'not-requester' | 'denied-again';
 
 export type Click = { type: 'approve' | 'reject'; actor: string; allowed: boolean; deniedReason?: string };
 
@@ -143,6 +143,10 @@ export function decideClick(state: RequestState, click: Click, now: Date): Decis
     return { kind: 'append', event: eventFor(request, 'CANCELLED', click.actor, now), next: 'closed' };
   }
   if (!click.allowed) {
+    // A repeated refused click (or the same one replayed) is recorded once.
+    const last = state.events[state.events.length - 1];
+    if (last?.action === 'DENIED' && last.actor === click.actor)
+      return { kind: 'noop', reason: 'denied-again' };
     return {
       kind: 'append',
       event: {

@@ -151,6 +151,16 @@ describe('who may approve', () => {
     );
     expect(updateAliasCalls()).toHaveLength(0);
   });
+
+  it('records a refused click replayed by Slack once, and says why each time', async () => {
+    const id = await request('promote orders test→prod');
+    const first = await h.click(id, 'approve', { user: USERS.outsider });
+
+    await h.click(id, 'approve', { user: USERS.outsider, body: first.sent });
+
+    expect((await actions(id)).filter((action) => action === 'DENIED')).toHaveLength(1);
+    expect(h.slack.ephemerals(CHANNELS.releases, USERS.outsider)).toHaveLength(2);
+  });
 });
 
 describe('ending a request without applying it', () => {

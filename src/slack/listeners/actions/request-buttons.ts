@@ -37,8 +37,10 @@ export function registerRequestButtons(app: App, slack: SlackDeps): void {
 
 function clickNote({ state, outcome, event }: StepResult): Message | undefined {
   const { id, alias } = state.request;
-  if (event?.action === 'DENIED')
-    return note(`You can't act on ${id}: ${event.reason}. Nothing was changed.`);
+  if (event?.action === 'DENIED' || outcome === 'denied-again') {
+    const reason = (event ?? state.events[state.events.length - 1])?.reason;
+    return note(`You can't act on ${id}: ${reason}. Nothing was changed.`);
+  }
   if (event?.action === 'EXPIRED') return note(`Request ${id} has expired; nothing was changed.`);
   if (outcome === 'already-approved')
     return note(`You have already approved ${id}; it needs someone else now.`);

@@ -46,7 +46,12 @@ export async function readCommand(
       const view = await beforeDeadline(listing, VERSIONS_DEADLINE_MS);
       if (view) return reply(versionsMessage(view));
       listing.catch(() => undefined);
-      await deps.queue.enqueue({ kind: 'versions', fn: parsed.fn, limit: parsed.limit, responseUrl: command.response_url });
+      await deps.queue.enqueue({
+        kind: 'versions',
+        fn: parsed.fn,
+        limit: parsed.limit,
+        responseUrl: command.response_url,
+      });
       return reply({
         text: `Reading the versions of ${parsed.fn}…`,
         blocks: [section(`:mag: Reading the versions of *${parsed.fn}*…`)],
