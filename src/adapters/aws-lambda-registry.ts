@@ -1,6 +1,7 @@
 // LambdaRegistry over the AWS SDK's Lambda client. Translates AWS's shapes and errors into the
 // domain's, pages through every listing, and remembers published versions: they are immutable,
-// so once seen they need not be fetched again (a warm `versions` costs one or two calls).
+// so once seen they need not be fetched again (a warm `versions` costs one or two calls, a warm
+// `status` one: ListAliases).
 import { createHmac, randomBytes } from 'node:crypto';
 import {
   type AliasConfiguration,
@@ -34,10 +35,15 @@ interface VersionCache {
   fetchedAt: number;
 }
 
+/** A published version's number: `$LATEST` changes with every deployment, numbers never do. */
+const PUBLISHED_VERSION = /^\d+$/;
+
 type Target = 'function' | 'alias' | 'version';
 
 export class AwsLambdaRegistry implements LambdaRegistry {
   private readonly versionCache = new Map<string, VersionCache>();
+  /** Versions read one at a time (the ones aliases point at), by function then number. */
+  private readonly readVersions = new Map<string, Map<string, { version: VersionInfo; fetchedAt: number }>>();
 
   constructor(
     private readonly client: LambdaClient = new LambdaClient({}),
@@ -70,8 +76,11 @@ export class AwsLambdaRegistry implements LambdaRegistry {
   }
 
   async getVersion(functionName: string, version: string): Promise<VersionInfo> {
-    const cached = this.versionCache.get(functionName)?.versions.find((v) => v.version === version);
-    if (cached) return cached;
+    const listed = this.versionCache.get(functionName)?.versions.find((v) => v.version === version);
+    if (listed) return listed;
+    const now = this.clock.now().getTime();
+    const read = this.readVersions.get(functionName)?.get(version);
+    if (read && now - read.fetchedAt <= FULL_REFRESH_MS) return read.version;
     const result = await this.call(
       this.client.send(
         new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }),
@@ -80,7 +89,13 @@ export class AwsLambdaRegistry implements LambdaRegistry {
       'version',
       version,
     );
-    return toVersion(result);
+    const info = toVersion(result);
+    if (PUBLISHED_VERSION.test(version)) {
+      const byNumber = this.readVersions.get(functionName) ?? new Map();
+      byNumber.set(version, { version: info, fetchedAt: now });
+      this.readVersions.set(functionName, byNumber);
+    }
+    return info;
   }
 
   async listVersions(functionName: string): Promise<VersionInfo[]> {

@@ -1,0 +1,63 @@
+// What every measurement shares: the world (stand-ins and Slack traffic), the bundle under test,
+// the Slack users of the scenario and the requests prepared for the later measurements.
+import type { HandlerResult, WarmContainer } from './containers';
+import { type BenchEnvironment, ORDERS_VERSIONS, PAYMENTS_VERSIONS } from './environment';
+import type { Card, SlackTraffic } from './slack-traffic';
+
+/** Holds the bot's asynchronous invocations back until the returned function is called. */
+export type HoldAsyncWork = () => () => void;
+
+export interface Bench {
+  environment: BenchEnvironment;
+  traffic: SlackTraffic;
+  /** The built dist/handler.mjs. */
+  bundle: string;
+  holdAsyncWork: HoldAsyncWork;
+}
+
+/** Slack users: who types commands, and an approver named by chatops.config.yml's prod rule. */
+export const USER = {
+  requester: 'U0REQUESTER',
+  viewer: 'U0VIEWER',
+  teammate: 'U0TEAMMATE',
+  prodApprover: 'U012AB3CD',
+};
+
+export const NO_LATENCY = { awsMs: 0, slackMs: 0, secretsMs: 0 };
+
+export interface Prepared {
+  /** A pending promotion of orders' prod, by the requester: for `cancel`. */
+  toCancel: Card;
+  /** A pending promotion of orders' prod: for the approving click. */
+  toApprove: Card;
+}
+
+/**
+ * Through the bot itself: an applied change of `test` of both functions (so `rollback` has
+ * something to roll back) and two pending promotions of orders' `prod`.
+ */
+export async function prepareRequests(
+  { environment, traffic }: Bench,
+  worker: WarmContainer,
+): Promise<Prepared> {
+  for (const [fn, functionName, newest] of [
+    ['orders', 'orders-service', String(ORDERS_VERSIONS)],
+    ['payments', 'payments-service', String(PAYMENTS_VERSIONS)],
+  ] as const) {
+    await expectOk(worker.invoke(traffic.command(`promote ${fn} dev→test`, USER.requester)), 'promote');
+    await expectOk(worker.invoke(traffic.click(traffic.takeCard(), USER.teammate)), 'approve');
+    await environment.lambda.idle();
+    const test = environment.lambda.alias(functionName, 'test').version;
+    if (test !== newest) throw new Error(`the approved promotion of ${fn} was not applied (test at ${test})`);
+  }
+  await expectOk(worker.invoke(traffic.command('promote orders test→prod', USER.requester)), 'promote');
+  const toCancel = traffic.takeCard();
+  await expectOk(worker.invoke(traffic.command('promote orders test→prod', USER.requester)), 'promote');
+  return { toCancel, toApprove: traffic.takeCard() };
+}
+
+async function expectOk(pending: Promise<{ result: HandlerResult }>, what: string): Promise<HandlerResult> {
+  const { result } = await pending;
+  if (result.statusCode !== 200) throw new Error(`${what}: HTTP ${result.statusCode} ${String(result.body)}`);
+  return result;
+}
