@@ -1,5 +1,6 @@
 // AuditLog over DynamoDB: a function's history newest first is one Query of the byFunction
-// index, an alias's one Query of byAlias. The bot never updates or deletes an event.
+// index, an alias's one Query of byAlias, its last applied change one item of the sparse
+// appliedByAlias. The bot never updates or deletes an event.
 import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { AuditEvent } from '../domain/request';
 import type { AuditLog } from '../ports';
@@ -7,7 +8,8 @@ import { aliasPk, functionPk, itemToEvent } from './dynamodb-items';
 import { guarded } from './dynamodb-request-store';
 import { TABLE_SCHEMA } from './table-schema';
 
-const { byFunction, byAlias } = TABLE_SCHEMA.indexes;
+const { byFunction, byAlias, appliedByAlias } = TABLE_SCHEMA.indexes;
+type Index = (typeof TABLE_SCHEMA.indexes)[keyof typeof TABLE_SCHEMA.indexes];
 
 export class DynamoDbAuditLog implements AuditLog {
   constructor(
@@ -16,45 +18,30 @@ export class DynamoDbAuditLog implements AuditLog {
   ) {}
 
   async history(fn: string, options: { alias?: string; limit: number }): Promise<AuditEvent[]> {
-    const page = await this.query(fn, options.alias, { limit: options.limit });
+    const page =
+      options.alias === undefined
+        ? await this.query(byFunction, functionPk(fn), options.limit)
+        : await this.query(byAlias, aliasPk(fn, options.alias), options.limit);
     return (page.Items ?? []).map(itemToEvent);
   }
 
   async lastApplied(fn: string, alias: string): Promise<AuditEvent | undefined> {
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page = await this.query(fn, alias, { applied: true, startKey });
-      const first = page.Items?.[0];
-      if (first) return itemToEvent(first);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return undefined;
+    const page = await this.query(appliedByAlias, aliasPk(fn, alias), 1);
+    const item = page.Items?.[0];
+    return item ? itemToEvent(item) : undefined;
   }
 
-  private query(
-    fn: string,
-    alias: string | undefined,
-    options: { limit?: number; applied?: boolean; startKey?: QueryCommandOutput['LastEvaluatedKey'] },
-  ): Promise<QueryCommandOutput> {
-    const index = alias === undefined ? byFunction : byAlias;
+  private query(index: Index, key: string, limit: number): Promise<QueryCommandOutput> {
     return guarded(
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: index.name,
           KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: {
-            '#pk': index.partitionKey,
-            ...(options.applied ? { '#action': 'action' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':pk': { S: alias === undefined ? functionPk(fn) : aliasPk(fn, alias) },
-            ...(options.applied ? { ':applied': { S: 'APPLIED' } } : {}),
-          },
-          ...(options.applied ? { FilterExpression: '#action = :applied' } : {}),
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': { S: key } },
           ScanIndexForward: false,
-          Limit: options.limit,
-          ExclusiveStartKey: options.startKey,
+          Limit: limit,
         }),
       ),
     );

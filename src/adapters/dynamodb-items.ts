@@ -39,6 +39,12 @@ export function eventToItem(event: AuditEvent, details?: string): Item {
     [indexes.byFunction.sortKey]: { S: timeKey },
     [indexes.byAlias.partitionKey]: { S: aliasPk(event.function, event.alias) },
     [indexes.byAlias.sortKey]: { S: timeKey },
+    ...(event.action === 'APPLIED'
+      ? {
+          [indexes.appliedByAlias.partitionKey]: { S: aliasPk(event.function, event.alias) },
+          [indexes.appliedByAlias.sortKey]: { S: timeKey },
+        }
+      : {}),
     seq: { N: String(event.seq) },
   };
   for (const name of EVENT_STRINGS) item[name] = { S: event[name] };

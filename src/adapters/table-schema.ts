@@ -5,6 +5,7 @@
 //   audit event     pk REQ#<requestId>   sk EV#<seq>            immutable, one per step of a request
 //                   gsi1 FN#<function>           / <at>#<requestId>#<seq>   a function's history
 //                   gsi2 FN#<function>#<alias>   / <at>#<requestId>#<seq>   one alias's history
+//                   gsi3 (APPLIED events only) FN#<function>#<alias> / same   its applied changes
 //   pending marker  pk PENDING#<function> sk <createdAt>#<requestId>   written once per request,
 //                   carries `ttl` (expiry + a day) so DynamoDB garbage-collects it
 //
@@ -20,5 +21,10 @@ export const TABLE_SCHEMA = {
     byFunction: { name: 'byFunction', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     /** One alias's audit events, newest first. */
     byAlias: { name: 'byAlias', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /**
+     * One alias's APPLIED events, newest first (sparse: only they carry its keys). `status` and
+     * `rollback` read the last applied change with one item, however long the history grows.
+     */
+    appliedByAlias: { name: 'appliedByAlias', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   },
 } as const;
