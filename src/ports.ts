@@ -46,7 +46,7 @@ export interface CardLocation {
 
 /** Pending requests and their events (the conditional writes of the state machine). */
 export interface RequestStore {
-  /** Stores a new request: its pending marker, then its REQUESTED event (seq 1). */
+  /** Stores a new request: its REQUESTED event (seq 1), which carries the request itself. */
   create(request: ChangeRequest, requested: AuditEvent): Promise<void>;
   /** The request, its events in order and its card, or undefined when there is no such request. */
   load(requestId: string): Promise<StoredRequest | undefined>;
@@ -55,9 +55,10 @@ export interface RequestStore {
    * that number first (reload and decide again). A retry of our own write counts as success.
    */
   append(event: AuditEvent): Promise<boolean>;
-  saveCard(requestId: string, card: CardLocation): Promise<void>;
-  /** Ids of the function's requests created since `since`, newest first. */
-  recentRequestIds(fn: string, since: Date): Promise<string[]>;
+  /** Remembers where the request's card is, while the request can still change. */
+  saveCard(request: ChangeRequest, card: CardLocation): Promise<void>;
+  /** The function's requests made since `since`, newest first, with their events (no cards). */
+  recentRequests(fn: string, since: Date): Promise<StoredRequest[]>;
 }
 
 export interface StoredRequest {

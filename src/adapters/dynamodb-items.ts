@@ -13,7 +13,6 @@ export const requestPk = (requestId: string) => `REQ#${requestId}`;
 export const eventSk = (seq: number) => `EV#${String(seq).padStart(4, '0')}`;
 export const functionPk = (fn: string) => `FN#${fn}`;
 export const aliasPk = (fn: string, alias: string) => `FN#${fn}#${alias}`;
-export const pendingPk = (fn: string) => `PENDING#${fn}`;
 export const CARD_SK = 'CARD';
 
 const EVENT_STRINGS = [

@@ -15,16 +15,16 @@ import {
   CARD_SK,
   eventSk,
   eventToItem,
+  functionPk,
   itemToEvent,
-  pendingPk,
   requestPk,
   sameEvent,
 } from './dynamodb-items';
 import { TABLE_SCHEMA } from './table-schema';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_SCHEMA;
-/** Pending markers outlive their request by a day, then DynamoDB's TTL removes them. */
-const MARKER_GRACE_SECONDS = 24 * 60 * 60;
+const { byFunction } = TABLE_SCHEMA.indexes;
+const CARD_GRACE_SECONDS = 24 * 60 * 60;
 
 export class DynamoDbRequestStore implements RequestStore {
   constructor(
@@ -33,21 +33,6 @@ export class DynamoDbRequestStore implements RequestStore {
   ) {}
 
   async create(request: ChangeRequest, requested: AuditEvent): Promise<void> {
-    const expires = Math.floor(Date.parse(request.expiresAt) / 1000) + MARKER_GRACE_SECONDS;
-    await guarded(
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            [PK]: { S: pendingPk(request.function) },
-            [SK]: { S: `${request.createdAt}#${request.id}` },
-            requestId: { S: request.id },
-            alias: { S: request.alias },
-            [TTL]: { N: String(expires) },
-          },
-        }),
-      ),
-    );
     if (!(await this.append(requested, JSON.stringify(request)))) {
       throw new ChatopsError('CONFLICT', `Request ${request.id} already exists.`);
     }
@@ -112,42 +97,61 @@ export class DynamoDbRequestStore implements RequestStore {
     }
   }
 
-  async saveCard(requestId: string, card: CardLocation): Promise<void> {
+  async saveCard(request: ChangeRequest, card: CardLocation): Promise<void> {
+    // Needed while the request can still change; DynamoDB's TTL removes it a day after expiry.
+    const keepUntil = Math.floor(Date.parse(request.expiresAt) / 1000) + CARD_GRACE_SECONDS;
     await guarded(
       this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: {
-            [PK]: { S: requestPk(requestId) },
+            [PK]: { S: requestPk(request.id) },
             [SK]: { S: CARD_SK },
             channel: { S: card.channel },
             ts: { S: card.ts },
+            [TTL]: { N: String(keepUntil) },
           },
         }),
       ),
     );
   }
 
-  async recentRequestIds(fn: string, since: Date): Promise<string[]> {
-    const ids: string[] = [];
+  async recentRequests(fn: string, since: Date): Promise<StoredRequest[]> {
+    // One Query of the function's events since `since`: every event of a request made since then
+    // is in it, its REQUESTED event included, so each request folds without another read.
+    const events = new Map<string, { details?: string; events: AuditEvent[] }>();
     let startKey: QueryCommand['input']['ExclusiveStartKey'];
     do {
       const page = await guarded(
         this.client.send(
           new QueryCommand({
             TableName: this.tableName,
+            IndexName: byFunction.name,
             KeyConditionExpression: '#pk = :pk AND #sk >= :since',
-            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-            ExpressionAttributeValues: { ':pk': { S: pendingPk(fn) }, ':since': { S: since.toISOString() } },
-            ScanIndexForward: false,
+            ExpressionAttributeNames: { '#pk': byFunction.partitionKey, '#sk': byFunction.sortKey },
+            ExpressionAttributeValues: { ':pk': { S: functionPk(fn) }, ':since': { S: since.toISOString() } },
             ExclusiveStartKey: startKey,
           }),
         ),
       );
-      for (const item of page.Items ?? []) if (item.requestId?.S) ids.push(item.requestId.S);
+      for (const item of page.Items ?? []) {
+        const event = itemToEvent(item);
+        const entry = events.get(event.requestId) ?? { events: [] };
+        entry.events.push(event);
+        if (item.details?.S) entry.details = item.details.S;
+        events.set(event.requestId, entry);
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return ids;
+    const requests: StoredRequest[] = [];
+    for (const entry of events.values()) {
+      if (!entry.details) continue; // made before `since`
+      requests.push({
+        request: JSON.parse(entry.details) as ChangeRequest,
+        events: entry.events.sort((a, b) => a.seq - b.seq),
+      });
+    }
+    return requests.sort((a, b) => b.request.createdAt.localeCompare(a.request.createdAt));
   }
 }
 

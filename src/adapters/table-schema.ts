@@ -6,15 +6,15 @@
 //                   gsi1 FN#<function>           / <at>#<requestId>#<seq>   a function's history
 //                   gsi2 FN#<function>#<alias>   / <at>#<requestId>#<seq>   one alias's history
 //                   gsi3 (APPLIED events only) FN#<function>#<alias> / same   its applied changes
-//   pending marker  pk PENDING#<function> sk <createdAt>#<requestId>   written once per request,
-//                   carries `ttl` (expiry + a day) so DynamoDB garbage-collects it
+//   card location   pk REQ#<requestId>   sk CARD                where the approval card is;
+//                   carries `ttl` (the request's expiry + a day): DynamoDB garbage-collects it
 //
 // A request's state is the fold of its events (one Query); a transition is a conditional PutItem
 // of the next event (attribute_not_exists), so concurrent writers cannot both take a step.
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Epoch seconds after which DynamoDB may delete an item (pending markers only; never events). */
+  /** Epoch seconds after which DynamoDB may delete an item (card locations only; never events). */
   ttlAttribute: 'ttl',
   indexes: {
     /** A function's audit events, newest first. */

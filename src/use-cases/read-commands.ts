@@ -121,11 +121,9 @@ export async function history(
 /** Open requests of a function: those created within the request lifetime that have not ended. */
 export async function openRequests(deps: Deps, fnKey: string): Promise<RequestState[]> {
   const since = new Date(deps.clock.now().getTime() - deps.config.requestTtlMinutes * 60_000);
-  const ids = await deps.requests.recentRequestIds(fnKey, since);
-  const loaded = await Promise.all(ids.map((id) => deps.requests.load(id)));
+  const recent = await deps.requests.recentRequests(fnKey, since);
   const now = deps.clock.now().getTime();
-  return loaded
-    .filter((stored) => stored !== undefined)
+  return recent
     .map((stored) => foldRequest(stored.request, stored.events))
     .filter((state) => isOpen(state.status) && Date.parse(state.request.expiresAt) > now);
 }

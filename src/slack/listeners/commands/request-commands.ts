@@ -28,7 +28,7 @@ export async function requestCommand(
   const card = requestCard(state);
   const location = await messenger.post(who.channel, card);
   if (location) {
-    await deps.requests.saveCard(state.request.id, location);
+    await deps.requests.saveCard(state.request, location);
     return undefined;
   }
   // The bot may not post in this channel (not joined, private): the answer to the command
