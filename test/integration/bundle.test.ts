@@ -7,16 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: the build script is plain JavaScript, without type declarations.
 import { buildHandler } from '../../esbuild.config.mjs';
-import { signedSlackEvent, slashCommandBody } from '../../src/local/stand-ins/slack-requests';
-import {
-  CHANNELS,
-  type Harness,
-  SIGNING_SECRET,
-  startHarness,
-  TEAM,
-  textOf,
-  USERS,
-} from '../support/harness';
+import { type Harness, startHarness, textOf } from '../support/harness';
 
 let h: Harness;
 let bundled: { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }> };
@@ -44,15 +35,7 @@ describe('dist/handler.mjs', () => {
   });
 
   it('answers a signed /lambda status orders with every alias and its version', async () => {
-    const body = slashCommandBody({
-      text: 'status orders',
-      userId: USERS.dev,
-      channelId: CHANNELS.releases,
-      teamId: TEAM,
-      responseUrl: h.slack.responseUrl({ channel: CHANNELS.releases, user: USERS.dev }),
-    });
-
-    const reply = await bundled.handler(signedSlackEvent(SIGNING_SECRET, body, { base64: true }), {});
+    const reply = await bundled.handler(h.commandEvent('status orders', { base64: true }), {});
 
     expect(reply.statusCode).toBe(200);
     const text = textOf(JSON.parse(reply.body).blocks);
@@ -63,15 +46,7 @@ describe('dist/handler.mjs', () => {
   });
 
   it('refuses a forged request with 401', async () => {
-    const body = slashCommandBody({
-      text: 'status orders',
-      userId: USERS.dev,
-      channelId: CHANNELS.releases,
-      teamId: TEAM,
-      responseUrl: 'https://hooks.slack.com/commands/x',
-    });
-
-    const reply = await bundled.handler(signedSlackEvent('forged', body), {});
+    const reply = await bundled.handler(h.commandEvent('status orders', { secret: 'forged' }), {});
 
     expect(reply.statusCode).toBe(401);
   });

@@ -2,17 +2,7 @@
 // SDK clients against the stand-ins (DESIGN.md sections 2 to 4).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../src/handler';
-import { signedSlackEvent, slashCommandBody } from '../../src/local/stand-ins/slack-requests';
-import {
-  CHANNELS,
-  type Harness,
-  requestIdIn,
-  SIGNING_SECRET,
-  startHarness,
-  TEAM,
-  textOf,
-  USERS,
-} from '../support/harness';
+import { CHANNELS, type Harness, requestIdIn, startHarness, TEAM, textOf, USERS } from '../support/harness';
 
 let h: Harness;
 
@@ -312,15 +302,7 @@ describe('requests refused with a clear message and no card', () => {
 
   it('DynamoDB failing while requesting: a clear error, no card, nothing in Lambda changed', async () => {
     const broken = createHandler({ ...h.env, AUDIT_TABLE_NAME: 'no-such-table' });
-    const body = slashCommandBody({
-      text: 'promote orders dev→test',
-      userId: USERS.dev,
-      channelId: CHANNELS.releases,
-      teamId: TEAM,
-      responseUrl: h.slack.responseUrl({ channel: CHANNELS.releases, user: USERS.dev }),
-    });
-
-    const reply = (await broken(signedSlackEvent(SIGNING_SECRET, body), {})) as { body: string };
+    const reply = (await broken(h.commandEvent('promote orders dev→test'), {})) as { body: string };
 
     expect(textOf(JSON.parse(reply.body).blocks)).toContain(
       'The audit table could not be reached (ResourceNotFoundException)',

@@ -97,6 +97,8 @@ export interface Harness {
   handler: (event: unknown, context: unknown) => Promise<unknown>;
   env: Record<string, string>;
   command(text: string, options?: RequestOptions): Promise<HttpReply>;
+  /** The signed event of a slash command, for a handler other than the harness's own. */
+  commandEvent(text: string, options?: RequestOptions): unknown;
   click(requestId: string, action: 'approve' | 'reject', options?: ClickOptions): Promise<HttpReply>;
   /** The channel message that carries a request's card. */
   card(requestId: string, channel?: string): { ts: string; text: string; blocks: unknown[] } | undefined;
@@ -179,13 +181,25 @@ export async function startHarness(
   const handler = createHandler(env, { clock, logger });
   lambda.onInvoke(BOT_FUNCTION, (payload) => handler(payload, {}));
 
-  const send = async (body: string, request: RequestOptions): Promise<HttpReply> => {
-    const event = signedSlackEvent(request.secret ?? SIGNING_SECRET, body, {
+  const sign = (body: string, request: RequestOptions) =>
+    signedSlackEvent(request.secret ?? SIGNING_SECRET, body, {
       timestamp: request.timestamp ?? Math.floor(clock.now().getTime() / 1000),
       ...(request.base64 === undefined ? {} : { base64: request.base64 }),
       ...(request.contentType === undefined ? {} : { contentType: request.contentType }),
     });
-    const result = (await handler(event, {})) as { statusCode: number; body?: string };
+  const commandBody = (text: string, request: RequestOptions) => {
+    const user = request.user ?? USERS.dev;
+    const channel = request.channel ?? CHANNELS.releases;
+    return slashCommandBody({
+      text,
+      userId: user,
+      channelId: channel,
+      teamId: request.team ?? TEAM,
+      responseUrl: request.responseUrl ?? slack.responseUrl({ channel, user }),
+    });
+  };
+  const send = async (body: string, request: RequestOptions): Promise<HttpReply> => {
+    const result = (await handler(sign(body, request), {})) as { statusCode: number; body?: string };
     const text = result.body ?? '';
     let json: Record<string, unknown> | undefined;
     try {
@@ -204,16 +218,10 @@ export async function startHarness(
     handler,
     env,
     command(text, request = {}) {
-      const user = request.user ?? USERS.dev;
-      const channel = request.channel ?? CHANNELS.releases;
-      const body = slashCommandBody({
-        text,
-        userId: user,
-        channelId: channel,
-        teamId: request.team ?? TEAM,
-        responseUrl: request.responseUrl ?? slack.responseUrl({ channel, user }),
-      });
-      return send(body, request);
+      return send(commandBody(text, request), request);
+    },
+    commandEvent(text, request = {}) {
+      return sign(commandBody(text, request), request);
     },
     click(requestId, action, request = {}) {
       const user = request.user ?? USERS.approver;
