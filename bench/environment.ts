@@ -5,9 +5,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAuditTable } from '../src/local/create-audit-table';
 import { type DynamoDbStandIn, startDynamoDb } from '../src/local/stand-ins/dynamodb';
 import { LambdaApiStandIn, type VersionSpec } from '../src/local/stand-ins/lambda-api';
+import { SecretsManagerStandIn } from '../src/local/stand-ins/secrets-manager';
 import { SlackApiStandIn } from '../src/local/stand-ins/slack-api';
 import { DynamoDbProxy } from './dynamodb-proxy';
-import { SecretsManagerStandIn } from './secrets-manager-stand-in';
 
 export const CHANNEL = 'C0RELEASES';
 export const SELF_FUNCTION = 'lambda-chatops';

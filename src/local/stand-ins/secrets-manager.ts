@@ -1,9 +1,12 @@
-// A Secrets Manager stand-in for the benchmark: GetSecretValue only (awsJson1_1), answering
-// after an injected latency, so a cold start that reads SLACK_SECRET_ARN pays for the call.
-import { delay, type RunningServer, readBody, startHttpServer } from '../src/local/stand-ins/http-server';
+// A Secrets Manager stand-in: GetSecretValue only (awsJson1_1), for the handler's SLACK_SECRET_ARN
+// path in tests and the benchmark (with injected latency). As strict as AWS where it matters: a
+// SigV4-signed request for `secretsmanager`, the awsJson1_1 content type, AWS's error names.
+import { delay, type RunningServer, readBody, startHttpServer } from './http-server';
+import { checkSignature } from './sigv4';
 
 export class SecretsManagerStandIn {
   latencyMs = 0;
+  readonly region = 'us-east-1';
   readonly calls: string[] = [];
 
   private constructor(
@@ -26,6 +29,29 @@ export class SecretsManagerStandIn {
         });
         response.end(JSON.stringify(payload));
       };
+      const url = new URL(request.url ?? '/', 'http://stand-in');
+      const refusal = checkSignature(
+        {
+          method: request.method ?? 'POST',
+          rawPath: url.pathname,
+          rawQuery: url.search.slice(1),
+          headers: request.headers,
+          body,
+        },
+        { region: standIn?.region ?? 'us-east-1', service: 'secretsmanager', now: new Date() },
+      );
+      if (refusal)
+        return send(refusal.status, { __type: refusal.name, message: refusal.message }, refusal.name);
+      if (request.headers['content-type'] !== 'application/x-amz-json-1.1') {
+        return send(
+          400,
+          {
+            __type: 'SerializationException',
+            message: 'Start of structure or map found where not expected.',
+          },
+          'SerializationException',
+        );
+      }
       if (operation !== 'GetSecretValue') {
         return send(
           400,
