@@ -7,6 +7,8 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { ChatopsError } from '../domain/errors';
 import type { AuditEvent, ChangeRequest } from '../domain/request';
@@ -39,24 +41,12 @@ export class DynamoDbRequestStore implements RequestStore {
   }
 
   async load(requestId: string): Promise<StoredRequest | undefined> {
-    const items = [];
-    let startKey: QueryCommand['input']['ExclusiveStartKey'];
-    do {
-      const page = await guarded(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': PK },
-            ExpressionAttributeValues: { ':pk': { S: requestPk(requestId) } },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await this.queryAll({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':pk': { S: requestPk(requestId) } },
+      ConsistentRead: true,
+    });
     const eventItems = items.filter((item) => item[SK]?.S?.startsWith('EV#'));
     const details = eventItems[0]?.details?.S;
     if (!details) return undefined;
@@ -120,29 +110,19 @@ export class DynamoDbRequestStore implements RequestStore {
     // One Query of the function's events since `since`: every event of a request made since then
     // is in it, its REQUESTED event included, so each request folds without another read.
     const events = new Map<string, { details?: string; events: AuditEvent[] }>();
-    let startKey: QueryCommand['input']['ExclusiveStartKey'];
-    do {
-      const page = await guarded(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: byFunction.name,
-            KeyConditionExpression: '#pk = :pk AND #sk >= :since',
-            ExpressionAttributeNames: { '#pk': byFunction.partitionKey, '#sk': byFunction.sortKey },
-            ExpressionAttributeValues: { ':pk': { S: functionPk(fn) }, ':since': { S: since.toISOString() } },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const event = itemToEvent(item);
-        const entry = events.get(event.requestId) ?? { events: [] };
-        entry.events.push(event);
-        if (item.details?.S) entry.details = item.details.S;
-        events.set(event.requestId, entry);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await this.queryAll({
+      IndexName: byFunction.name,
+      KeyConditionExpression: '#pk = :pk AND #sk >= :since',
+      ExpressionAttributeNames: { '#pk': byFunction.partitionKey, '#sk': byFunction.sortKey },
+      ExpressionAttributeValues: { ':pk': { S: functionPk(fn) }, ':since': { S: since.toISOString() } },
+    });
+    for (const item of items) {
+      const event = itemToEvent(item);
+      const entry = events.get(event.requestId) ?? { events: [] };
+      entry.events.push(event);
+      if (item.details?.S) entry.details = item.details.S;
+      events.set(event.requestId, entry);
+    }
     const requests: StoredRequest[] = [];
     for (const entry of events.values()) {
       if (!entry.details) continue; // made before `since`
@@ -152,6 +132,22 @@ export class DynamoDbRequestStore implements RequestStore {
       });
     }
     return requests.sort((a, b) => b.request.createdAt.localeCompare(a.request.createdAt));
+  }
+
+  /** Every item a Query matches, page after page. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>) {
+    const items: NonNullable<QueryCommandOutput['Items']> = [];
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await guarded(
+        this.client.send(
+          new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 }
 

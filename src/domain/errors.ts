@@ -13,7 +13,6 @@ export type ErrorCode =
   | 'INVALID_REQUEST'
   | 'NOT_ALLOWED'
   | 'REQUEST_NOT_FOUND'
-  | 'REQUEST_CLOSED'
   | 'CONFLICT';
 
 export class ChatopsError extends Error {

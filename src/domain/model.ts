@@ -62,3 +62,13 @@ export interface VersionInfo {
 export function isSplit(alias: AliasInfo): boolean {
   return Object.keys(alias.additionalWeights).length > 0;
 }
+
+/** Where an alias sends its traffic: its primary version first, with the rest of the weight. */
+export function trafficShares(alias: AliasInfo): { version: string; weight: number }[] {
+  const extra = Object.entries(alias.additionalWeights).map(([version, weight]) => ({ version, weight }));
+  const others = extra.reduce((sum, share) => sum + share.weight, 0);
+  return [{ version: alias.version, weight: 1 - others }, ...extra];
+}
+
+/** A weight (0..1) as people read it: `10%`, `12.5%`. */
+export const percent = (weight: number) => `${Math.round(weight * 1000) / 10}%`;

@@ -8,8 +8,3 @@ export interface SlackDeps {
   messenger: SlackMessenger;
   logger: Logger;
 }
-
-/** A reply to a slash command, sent in the HTTP response (no extra call to Slack). */
-export type CommandReply =
-  | ({ response_type: 'ephemeral' | 'in_channel' } & { text: string; blocks: unknown[] })
-  | undefined;

@@ -1,7 +1,7 @@
 // The read-only commands: list, status, versions, history. They return view models; the Slack
 // layer turns them into Block Kit.
 import { type ChatopsError, isChatopsError } from '../domain/errors';
-import type { AliasInfo, ManagedFunction, VersionInfo } from '../domain/model';
+import { type AliasInfo, type ManagedFunction, trafficShares, type VersionInfo } from '../domain/model';
 import { type AuditEvent, foldRequest, isOpen, type RequestState } from '../domain/request';
 import { type Deps, managedFunction, stageOrder } from './deps';
 
@@ -93,14 +93,11 @@ export async function listVersions(deps: Deps, key: string, limit: number): Prom
   const newestFirst = [...versions].sort((a, b) => Number(b.version) - Number(a.version));
   const rows = newestFirst.slice(0, limit).map((version) => ({
     version,
-    aliases: stageOrder(fn, aliases).flatMap((alias) => {
-      const extra = alias.additionalWeights[version.version];
-      if (alias.version === version.version) {
-        const others = Object.values(alias.additionalWeights).reduce((sum, weight) => sum + weight, 0);
-        return [{ name: alias.name, weight: 1 - others }];
-      }
-      return extra === undefined ? [] : [{ name: alias.name, weight: extra }];
-    }),
+    aliases: stageOrder(fn, aliases).flatMap((alias) =>
+      trafficShares(alias)
+        .filter((share) => share.version === version.version)
+        .map(({ weight }) => ({ name: alias.name, weight })),
+    ),
   }));
   return { fn, rows, total: versions.length };
 }

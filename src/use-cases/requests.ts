@@ -2,7 +2,7 @@
 // approved one exactly once. Every step is one conditional append to the request's events;
 // a writer that loses a race reloads and decides again on the new state.
 import { ChatopsError } from '../domain/errors';
-import { type AliasInfo, isSplit, type VersionInfo } from '../domain/model';
+import { type AliasInfo, isSplit, percent, trafficShares, type VersionInfo } from '../domain/model';
 import { groupsIn, mayApprove, mayRequestIn, ruleFor } from '../domain/policy';
 import {
   type AuditEvent,
@@ -300,16 +300,10 @@ function checkChannel(deps: Deps, channel: string) {
 }
 
 export function describeSplit(alias: AliasInfo): string {
-  const extra = Object.entries(alias.additionalWeights);
-  const rest = extra.reduce((sum, [, weight]) => sum + weight, 0);
-  const parts = [
-    `${alias.version} ${percent(1 - rest)}`,
-    ...extra.map(([version, weight]) => `${version} ${percent(weight)}`),
-  ];
-  return parts.join(', ');
+  return trafficShares(alias)
+    .map(({ version, weight }) => `${version} ${percent(weight)}`)
+    .join(', ');
 }
-
-const percent = (weight: number) => `${Math.round(weight * 1000) / 10}%`;
 
 function summary(version: VersionInfo): VersionSummary {
   return {

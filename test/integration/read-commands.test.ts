@@ -1,14 +1,6 @@
 // help, list, status, versions through the real handler, Bolt receiver and SDK clients.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  CHANNELS,
-  DEFAULT_FUNCTIONS,
-  type Harness,
-  SIGNING_SECRET,
-  startHarness,
-  textOf,
-  USERS,
-} from '../support/harness';
+import { CHANNELS, DEFAULT_FUNCTIONS, type Harness, startHarness, textOf, USERS } from '../support/harness';
 
 const MANY_VERSIONS = 120;
 
@@ -256,9 +248,9 @@ describe('what Lambda and API Gateway deliver', () => {
   });
 
   it('never calls auth.test', async () => {
-    await h.command('status orders');
+    const reply = await h.command('status orders');
 
+    expect(reply.statusCode).toBe(200);
     expect(h.slack.calls.map((call) => call.method)).not.toContain('auth.test');
-    expect(SIGNING_SECRET).not.toBe('');
   });
 });

@@ -1,12 +1,8 @@
-import type { AliasInfo } from '../../domain/model';
+import { type AliasInfo, isSplit, percent, trafficShares } from '../../domain/model';
 
 /** `prod → 42`, or `prod → 41 (90%) + 42 (10%)` for a split alias. */
 export function aliasPointer(alias: AliasInfo): string {
-  const extra = Object.entries(alias.additionalWeights);
-  if (extra.length === 0) return `*${alias.name}* → ${alias.version}`;
-  const rest = extra.reduce((sum, [, weight]) => sum + weight, 0);
-  const parts = [`${alias.version} (${percent(1 - rest)})`, ...extra.map(([v, w]) => `${v} (${percent(w)})`)];
+  if (!isSplit(alias)) return `*${alias.name}* → ${alias.version}`;
+  const parts = trafficShares(alias).map(({ version, weight }) => `${version} (${percent(weight)})`);
   return `*${alias.name}* → ${parts.join(' + ')}`;
 }
-
-export const percent = (weight: number) => `${Math.round(weight * 1000) / 10}%`;

@@ -2,10 +2,10 @@
 // happened. The same builder renders every state, so replacing the card after a decision is
 // rendering it again from the request's events.
 import type { ActionsBlock, KnownBlock } from '@slack/types';
+import { percent } from '../../domain/model';
 import { code, escapeText, mentionGroup, mentionUser, slackDate, truncate } from '../../domain/mrkdwn';
 import type { RequestState } from '../../domain/request';
 import { shortHash } from '../../domain/version-diff';
-import { percent } from './aliases';
 import { context, fields, header, type Message, plural, safe, section } from './common';
 
 export const APPROVE_ACTION = 'request.approve';

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { percent } from '../../domain/model';
 import { code, slackDate } from '../../domain/mrkdwn';
 import type { VersionsView } from '../../use-cases/read-commands';
-import { percent } from './aliases';
 import { context, header, LIMITS, type Message, plural, safe, section } from './common';
 
 export function versionsMessage({ fn, rows, total }: VersionsView): Message {
