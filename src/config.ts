@@ -3,6 +3,7 @@
 // with a stack trace. Unknown keys are errors: a typo must never silently widen who may approve.
 import { readFileSync } from 'node:fs';
 import { load as loadYaml } from 'js-yaml';
+import { defaultGuardrails } from './domain/config-model';
 import type { ApprovalRule, ChatopsConfig, ManagedFunction } from './domain/model';
 
 export class ConfigError extends Error {
@@ -111,6 +112,7 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
   }
 
   return {
+    ...defaultGuardrails(),
     functions,
     approvals: {
       ...approvals,

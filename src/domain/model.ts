@@ -1,5 +1,6 @@
 // The product's nouns: managed functions, their aliases and published versions, as the domain sees
 // them. Adapters translate AWS and Slack shapes into these; nothing here knows either.
+import type { GuardrailsConfig, LinkTemplates } from './config-model';
 
 /** A function the configuration allows the bot to touch. */
 export interface ManagedFunction {
@@ -9,6 +10,12 @@ export interface ManagedFunction {
   functionName: string;
   /** Promotion order, also the display order. May be empty: then aliases show as AWS lists them. */
   stages: string[];
+  /** From an ARN or the `region:` key; undefined: the bot's own region. */
+  region?: string;
+  /** From an ARN or the `account:` key; undefined: the bot's own account. */
+  account?: string;
+  /** Link templates for this function's version metadata (overrides the top-level `links`). */
+  links?: LinkTemplates;
 }
 
 /** Who may approve changes to an alias, and how many approvals it takes. */
@@ -18,7 +25,7 @@ export interface ApprovalRule {
   required: number;
 }
 
-export interface ChatopsConfig {
+export interface ChatopsConfig extends GuardrailsConfig {
   functions: Record<string, ManagedFunction>;
   /** By target alias; `default` covers aliases not listed. */
   approvals: Record<string, ApprovalRule> & { default: ApprovalRule };

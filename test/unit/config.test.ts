@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigFile, parseConfig, validateConfig } from '../../src/config';
+import { defaultGuardrails } from '../../src/domain/config-model';
 
 const EXAMPLE = fileURLToPath(new URL('../../chatops.config.yml', import.meta.url));
 const FILE = 'chatops.config.yml';
@@ -26,6 +27,7 @@ describe('parseConfig', () => {
 
     // Assess
     expect(config).toEqual({
+      ...defaultGuardrails(),
       functions: {
         orders: { key: 'orders', functionName: 'orders-service', stages: ['dev', 'test', 'prod'] },
         payments: { key: 'payments', functionName: 'payments-service', stages: ['dev', 'test', 'prod'] },
@@ -71,6 +73,7 @@ describe('parseConfig', () => {
 
     // Assess
     expect(config).toEqual({
+      ...defaultGuardrails(),
       functions: { orders: { key: 'orders', functionName: 'orders', stages: [] } },
       approvals: { default: { approvers: 'anyone', required: 1 } },
       selfApproval: false,
@@ -99,6 +102,7 @@ describe('parseConfig', () => {
 
     // Assess
     expect(config).toEqual({
+      ...defaultGuardrails(),
       functions: {
         orders: {
           key: 'orders',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultGuardrails } from '../../../src/domain/config-model';
 import type { ApprovalRule, ChatopsConfig } from '../../../src/domain/model';
 import { groupsIn, mayApprove, mayRequestIn, ruleFor, type Verdict } from '../../../src/domain/policy';
 import { managedFunction } from '../fixtures';
@@ -9,6 +10,7 @@ const ALLOWED: Verdict = { allowed: true };
 
 function config(overrides: Partial<ChatopsConfig> = {}): ChatopsConfig {
   return {
+    ...defaultGuardrails(),
     functions: { orders: managedFunction() },
     approvals: {
       default: { approvers: 'anyone', required: 1 },
