@@ -1,4 +1,8 @@
-// Builds dist/handler.mjs, the one file deployed to Lambda (DESIGN.md section 6).
+// Builds the two files deployed to Lambda (DESIGN.md section 6): dist/handler.mjs, the Slack-facing
+// function behind the Function URL, and dist/worker.mjs, the worker that applies approved requests.
+// Two bundles, each tree-shaken on its own: the Slack-facing one holds no UpdateAlias, Scheduler or
+// CloudWatch code, so it stays small for Slack's 3 seconds (and the worker's role alone may move
+// an alias).
 //
 // - ESM for Node 22, minified, with a source map beside it (not inlined: it would be parsed on
 //   every cold start).
@@ -152,11 +156,15 @@ async function bundledConfig() {
   return load(text);
 }
 
-export async function buildHandler({ outfile = 'dist/handler.mjs', quiet = false } = {}) {
+/** The deployed entry points: `<outdir>/<name>.mjs`, each exporting `handler`. */
+export const ENTRY_POINTS = { handler: 'src/handler.ts', worker: 'src/worker.ts' };
+
+export async function buildBundles({ outdir = 'dist', quiet = false } = {}) {
   const config = await bundledConfig();
   const result = await build({
-    entryPoints: ['src/handler.ts'],
-    outfile,
+    entryPoints: ENTRY_POINTS,
+    outdir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     minify: true,
     sourcemap: true,
@@ -171,23 +179,28 @@ export async function buildHandler({ outfile = 'dist/handler.mjs', quiet = false
     define: { __CHATOPS_BUNDLED_CONFIG__: JSON.stringify(config) },
     plugins: [stubUnusedReceivers, envCredentialsOnly, noEventStreams, packageVersionsOnly],
     logLevel: 'warning',
-    // BUNDLE_METAFILE=<file>: what is in the bundle and who imports it (esbuild.github.io/analyze).
+    // BUNDLE_METAFILE=<file>: what is in the bundles and who imports it (esbuild.github.io/analyze).
     metafile: Boolean(process.env.BUNDLE_METAFILE),
   });
   if (process.env.BUNDLE_METAFILE)
     writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
-  const bytes = statSync(outfile).size;
-  const gzip = gzipSync(readFileSync(outfile)).length;
-  if (!quiet) {
-    console.log(
-      `${outfile}: ${(bytes / 1024).toFixed(1)} KB (${(gzip / 1024).toFixed(1)} KB gzip), config from ${configFile}`,
-    );
+  const sizes = {};
+  for (const name of Object.keys(ENTRY_POINTS)) {
+    const outfile = `${outdir}/${name}.mjs`;
+    const bytes = statSync(outfile).size;
+    const gzip = gzipSync(readFileSync(outfile)).length;
+    sizes[name] = { outfile, bytes, gzip };
+    if (!quiet) {
+      console.log(
+        `${outfile}: ${(bytes / 1024).toFixed(1)} KB (${(gzip / 1024).toFixed(1)} KB gzip), config from ${configFile}`,
+      );
+    }
   }
-  return { outfile, bytes, gzip };
+  return sizes;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  buildHandler().catch((error) => {
+  buildBundles().catch((error) => {
     console.error(error.message ?? error);
     process.exit(1);
   });

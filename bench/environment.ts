@@ -4,13 +4,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAuditTable } from '../src/local/create-audit-table';
 import { type DynamoDbStandIn, startDynamoDb } from '../src/local/stand-ins/dynamodb';
+import { DynamoDbProxy } from '../src/local/stand-ins/dynamodb-proxy';
 import { LambdaApiStandIn, type VersionSpec } from '../src/local/stand-ins/lambda-api';
 import { SecretsManagerStandIn } from '../src/local/stand-ins/secrets-manager';
 import { SlackApiStandIn } from '../src/local/stand-ins/slack-api';
-import { DynamoDbProxy } from './dynamodb-proxy';
 
 export const CHANNEL = 'C0RELEASES';
-export const SELF_FUNCTION = 'lambda-chatops';
+export const WORKER_FUNCTION = 'lambda-chatops-worker';
 export const ORDERS_VERSIONS = 1000;
 export const PAYMENTS_VERSIONS = 30;
 const TABLE = 'lambda-chatops-audit';
@@ -79,7 +79,7 @@ export class BenchEnvironment {
       AWS_ENDPOINT_URL_LAMBDA: this.lambda.url,
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secrets.url,
-      AWS_LAMBDA_FUNCTION_NAME: SELF_FUNCTION,
+      WORKER_FUNCTION_NAME: WORKER_FUNCTION,
       AUDIT_TABLE_NAME: TABLE,
       SLACK_API_URL: this.slack.apiUrl,
       ...(slackSecrets === 'env'
@@ -129,7 +129,7 @@ export class BenchEnvironment {
       versions: releases(PAYMENTS_VERSIONS),
       aliases: newestThree(PAYMENTS_VERSIONS),
     });
-    this.lambda.createFunction(SELF_FUNCTION);
+    this.lambda.createFunction(WORKER_FUNCTION);
     const client = new DynamoDBClient({ endpoint: this.dynamodb.url, ...awsClientConfig() });
     await createAuditTable(client, TABLE);
     client.destroy();

@@ -19,7 +19,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { type ColdStart, measureColdStart } from './cold-start';
 import { WarmContainer } from './containers';
-import { BenchEnvironment, type CallCounts, ORDERS_VERSIONS, SELF_FUNCTION } from './environment';
+import { BenchEnvironment, type CallCounts, ORDERS_VERSIONS, WORKER_FUNCTION } from './environment';
 import { kb, mb, ms, type Row, table, verdict } from './report';
 import { type Bench, prepareRequests } from './scenario';
 import { SlackTraffic } from './slack-traffic';
@@ -29,6 +29,7 @@ import { measureWarm } from './warm-latency';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLE = join(ROOT, 'dist/handler.mjs');
+const WORKER_BUNDLE = join(ROOT, 'dist/worker.mjs');
 const REFERENCE_SOURCE = join(ROOT, 'bench/reference/hello-bolt.mjs');
 const REFERENCE = join(ROOT, 'bench/.build/reference.mjs');
 const RESULTS = join(ROOT, 'bench/results.json');
@@ -56,11 +57,11 @@ async function main(): Promise<void> {
   await buildReference();
   const environment = await BenchEnvironment.start();
 
-  // The bot's own asynchronous invocations run in a warm container, released by `gate` so that
-  // the calls of a request and those of the work it queued are counted apart.
-  let worker = await WarmContainer.start(BUNDLE, environment.env('env'));
+  // The worker function's invocations run in a warm container of dist/worker.mjs, released by
+  // `gate` so that the calls of a request and those of the work it queued are counted apart.
+  let worker = await WarmContainer.start(WORKER_BUNDLE, environment.env('env'));
   let gate: Promise<void> = Promise.resolve();
-  environment.lambda.onInvoke(SELF_FUNCTION, async (payload) => {
+  environment.lambda.onInvoke(WORKER_FUNCTION, async (payload) => {
     await gate;
     const { result } = await worker.invoke(payload);
     return result;
@@ -88,11 +89,12 @@ async function main(): Promise<void> {
     const coldWithCaCerts = caCerts
       ? await measureColdStart(bench, { ...coldOptions, extraEnv: { NODE_EXTRA_CA_CERTS: caCerts } })
       : undefined;
-    const warm = await measureWarm(bench, worker, WARM);
+    const slackFacing = await WarmContainer.start(BUNDLE, environment.env('env'));
+    const warm = await measureWarm(bench, slackFacing, WARM).finally(() => slackFacing.stop());
 
     // A fresh container for the asynchronous work, so that it too starts with nothing cached.
     await worker.stop();
-    worker = await WarmContainer.start(BUNDLE, environment.env('secretArn'));
+    worker = await WarmContainer.start(WORKER_BUNDLE, environment.env('secretArn'));
     const deadline = await measureThreeSeconds(bench, worker, prepared);
 
     const results = {

@@ -27,7 +27,8 @@ export async function measureThreeSeconds(
   worker: WarmContainer,
   prepared: Prepared,
 ) {
-  // The worker container is warm already: only the container answering Slack is cold.
+  // The worker container is warmed (its Slack secret read, its clients created): only the
+  // container answering Slack is cold. An event that is not a task is ignored by the worker.
   await worker.invoke(traffic.command('help', USER.viewer));
   environment.setLatency(INJECTED);
   const env = environment.env('secretArn');

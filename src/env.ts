@@ -16,8 +16,19 @@ export interface RuntimeEnv {
   /** A configuration file that overrides the bundled one. */
   configPath: string | undefined;
   slackApiUrl: string;
-  /** The function to invoke for asynchronous work: the bot's own (set by Lambda). */
-  selfFunctionName: string | undefined;
+  /**
+   * The worker function the Slack-facing function invokes for its asynchronous work. Unset, the
+   * work runs in the same process after the answer (local use only).
+   */
+  workerFunctionName: string | undefined;
+}
+
+/** The worker's own settings (DESIGN.md section 6), beside the shared ones. */
+export interface WorkerEnv extends RuntimeEnv {
+  /** The role EventBridge Scheduler assumes to invoke the worker (rollout steps). */
+  schedulerRoleArn: string | undefined;
+  /** The schedule group of the worker's one-time schedules. */
+  scheduleGroupName: string | undefined;
 }
 
 /** Every variable the bot's code reads: the deployment sets these and no others. */
@@ -28,7 +39,9 @@ export const RUNTIME_VARIABLES = [
   'AUDIT_TABLE_NAME',
   'CHATOPS_CONFIG',
   'SLACK_API_URL',
-  'AWS_LAMBDA_FUNCTION_NAME',
+  'WORKER_FUNCTION_NAME',
+  'SCHEDULER_ROLE_ARN',
+  'SCHEDULE_GROUP_NAME',
 ] as const;
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -65,6 +78,15 @@ export function readRuntimeEnv(env: Record<string, string | undefined>): Runtime
     auditTableName,
     configPath: value('CHATOPS_CONFIG'),
     slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/`,
-    selfFunctionName: value('AWS_LAMBDA_FUNCTION_NAME'),
+    workerFunctionName: value('WORKER_FUNCTION_NAME'),
+  };
+}
+
+export function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
+  const value = (name: string) => env[name]?.trim() || undefined;
+  return {
+    ...readRuntimeEnv(env),
+    schedulerRoleArn: value('SCHEDULER_ROLE_ARN'),
+    scheduleGroupName: value('SCHEDULE_GROUP_NAME'),
   };
 }

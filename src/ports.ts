@@ -1,7 +1,7 @@
 // Ports: what the use cases need from the outside world, named for what they do. Adapters in
 // src/adapters implement them for AWS; tests and the sandbox reach those adapters over HTTP.
 import type { AliasInfo, VersionInfo } from './domain/model';
-import type { AuditEvent, ChangeRequest } from './domain/request';
+import type { AuditEvent, ChangeRequest, StepClaim } from './domain/request';
 
 export interface LambdaRegistry {
   /** Every alias of a function. */
@@ -10,14 +10,19 @@ export interface LambdaRegistry {
   /** Every published version (not `$LATEST`), oldest first. */
   listVersions(functionName: string): Promise<VersionInfo[]>;
   getVersion(functionName: string, version: string): Promise<VersionInfo>;
+}
+
+/** The one change the bot makes in AWS: only the worker holds it (DESIGN.md section 6). */
+export interface AliasUpdater {
   /**
-   * Points an alias at a version, only if the alias's RevisionId is still `revisionId`
-   * (`ALIAS_MOVED` otherwise). `clearWeights` removes a traffic split.
+   * Points an alias at `version`, sending `weights` (version → 0..1; empty clears a split) to
+   * others, only if the alias's RevisionId is still `revisionId` (`ALIAS_MOVED` otherwise).
+   * `description` carries the change's marker (see `changeMarker`).
    */
   updateAlias(
     functionName: string,
     alias: string,
-    change: { version: string; revisionId: string; clearWeights: boolean },
+    change: { version: string; revisionId: string; weights: Record<string, number>; description: string },
   ): Promise<AliasInfo>;
 }
 
@@ -37,6 +42,13 @@ export type AsyncTask =
   | { kind: 'versions'; fn: string; limit: number; responseUrl: string }
   /** Apply an approved request: UpdateAlias, record the outcome, replace the card. */
   | { kind: 'apply'; requestId: string; responseUrl?: string };
+
+/** The outcome of asking for a step's claim (see StepClaim). */
+export type ClaimResult =
+  /** Ours; `previous` is the claim we took over (a dead holder's, or our own earlier attempt's). */
+  | { taken: true; previous?: StepClaim }
+  /** Another live invocation holds it. */
+  | { taken: false; holder: StepClaim };
 
 /** Where an approval card was posted, when Slack told us (chat.postMessage). */
 export interface CardLocation {
@@ -59,12 +71,24 @@ export interface RequestStore {
   saveCard(request: ChangeRequest, card: CardLocation): Promise<void>;
   /** The function's requests made since `since`, newest first, with their events (no cards). */
   recentRequests(fn: string, since: Date): Promise<StoredRequest[]>;
+  /**
+   * Takes the claim on one step of a request before calling AWS for it: a conditional write that
+   * only one invocation wins, unless the holder's claim ran out (it died) or the holder is `owner`
+   * itself (Lambda retrying the same event).
+   */
+  claim(
+    requestId: string,
+    step: number,
+    claim: { owner: string; now: Date; leaseMs: number },
+  ): Promise<ClaimResult>;
 }
 
 export interface StoredRequest {
   request: ChangeRequest;
   events: AuditEvent[];
   card?: CardLocation;
+  /** The newest step claim, if any step was ever claimed. */
+  claim?: StepClaim;
 }
 
 export interface AuditLog {

@@ -1,6 +1,8 @@
-// The one stack of lambda-chatops: the audit table, the Slack secret, the bot's function behind a
-// Function URL, and an IAM role that can do exactly what the bot does to exactly the functions
-// chatops.config.yml lists (DESIGN.md sections 4, 6 and 10).
+// The one stack of lambda-chatops: the audit table, the Slack secret, and the bot's two functions
+// (DESIGN.md section 6): the Slack-facing function behind a Function URL, and the worker that
+// applies approved requests. Each has its own IAM role that can do exactly what that function
+// does to exactly the functions chatops.config.yml lists; only the worker may move an alias
+// (DESIGN.md sections 4, 6 and 10).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,18 +11,22 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../src/adapters/table-schema';
 import type { ChatopsConfig } from '../../src/domain/model';
 import { managedFunctionResources } from './function-arns';
 
-/** `npm run build` writes the handler here; the stack deploys this directory as it is. */
+/** `npm run build` writes both bundles here; the stack deploys this directory as it is. */
 export const DEFAULT_HANDLER_ASSET_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
 export const DEFAULT_FUNCTION_NAME = 'lambda-chatops';
-/** The file and export that `npm run build` produces: `dist/handler.mjs`, `export const handler`. */
-const HANDLER = 'handler.handler';
+/** The worker's name: the Slack-facing function's, with this suffix. */
+export const WORKER_SUFFIX = '-worker';
+/** The files and export that `npm run build` produces: `dist/<entry>.mjs`, `export const handler`. */
+const ENTRIES = { slack: 'handler', worker: 'worker' } as const;
 
 /** Every API call the bot makes to read the functions it manages. */
 const LAMBDA_READ_ACTIONS = [
@@ -38,24 +44,36 @@ const TABLE_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 export interface ChatopsStackProps extends StackProps {
   /** The validated configuration; the IAM policy is derived from its functions. */
   config: ChatopsConfig;
-  /** The Lambda function's name, also used in its own IAM policy. Default `lambda-chatops`. */
+  /** The Slack-facing function's name (the worker's adds `-worker`). Default `lambda-chatops`. */
   functionName?: string;
-  /** The build output deployed as the function's code. Default `<repo>/dist`. */
+  /** The build output deployed as the functions' code. Default `<repo>/dist`. */
   handlerAssetDir?: string;
+}
+
+interface BotFunction {
+  fn: lambda.Function;
+  role: iam.Role;
+  logGroup: logs.LogGroup;
 }
 
 export class ChatopsStack extends Stack {
   readonly table: dynamodb.Table;
   readonly slackSecret: secretsmanager.CfnSecret;
+  /** The Slack-facing function. */
   readonly handler: lambda.Function;
+  readonly worker: lambda.Function;
   readonly functionUrl: lambda.FunctionUrl;
+  /** Where the worker's events go when every attempt failed: never silent. */
+  readonly failedWork: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: ChatopsStackProps) {
     super(scope, id, props);
     const functionName = props.functionName ?? DEFAULT_FUNCTION_NAME;
+    const workerName = `${functionName}${WORKER_SUFFIX}`;
     const assetDir = resolve(props.handlerAssetDir ?? DEFAULT_HANDLER_ASSET_DIR);
-    if (!existsSync(join(assetDir, 'handler.mjs'))) {
-      throw new Error(`${join(assetDir, 'handler.mjs')} does not exist: run \`npm run build\` first`);
+    for (const entry of Object.values(ENTRIES)) {
+      const file = join(assetDir, `${entry}.mjs`);
+      if (!existsSync(file)) throw new Error(`${file} does not exist: run \`npm run build\` first`);
     }
 
     // The system of record (DESIGN.md section 4). Retained when the stack is deleted and protected
@@ -85,64 +103,80 @@ export class ChatopsStack extends Stack {
       description: `Slack signing secret and bot token of ${functionName}: {"signingSecret": "...", "botToken": "..."}`,
     });
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: logs.RetentionDays.ONE_MONTH,
-      // The audit trail lives in the table; a retained log group with this fixed name would make
-      // the next deployment after `cdk destroy` fail.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-
-    // Our own role instead of the default one: AWSLambdaBasicExecutionRole may create and write
-    // any log group in the account; this one writes to its own log group only.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${functionName}: read and promote the functions of chatops.config.yml, write the audit table`,
-    });
-
-    this.handler = new lambda.Function(this, 'Handler', {
+    const code = lambda.Code.fromAsset(assetDir);
+    const slack = this.botFunction('Handler', {
       functionName,
+      entry: ENTRIES.slack,
       description:
-        'lambda-chatops: promote and roll back Lambda aliases from Slack, with approvals and an audit trail',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      // Already bundled by `npm run build` (esbuild.config.mjs): deployed as is, no second bundler.
-      code: lambda.Code.fromAsset(assetDir),
-      handler: HANDLER,
+        'lambda-chatops: answers Slack (the /lambda command and the card buttons); hands changes to the worker',
+      code,
       // Memory buys CPU, and cold start is CPU-bound (loading the bundle, the SDK clients, TLS to
       // Secrets Manager) while counting against Slack's 3 seconds. 1769 MB is one full vCPU; Node
       // runs our code on one thread, so more memory would buy nothing. At chat-ops volumes (a few
       // hundred short invocations a day) the cost stays in cents.
       memorySize: 1769,
-      // Slack waits 3 s for the first answer, whatever the timeout; slow work (paging through
-      // versions, UpdateAlias and the card update, Slack's rate-limit retries) runs in an
-      // asynchronous invocation of this same function. 30 s bounds that work generously while
-      // still ending a stuck call long before anyone has given up on the card.
-      timeout: Duration.seconds(30),
-      // DESIGN.md section 6. Configuration is bundled at build time; Lambda sets
-      // AWS_LAMBDA_FUNCTION_NAME itself. Secrets stay in Secrets Manager, read once per cold start.
+      environment: {
+        SLACK_SECRET_ARN: this.slackSecret.ref,
+        AUDIT_TABLE_NAME: this.table.tableName,
+        WORKER_FUNCTION_NAME: workerName,
+      },
+    });
+    const worker = this.botFunction('Worker', {
+      functionName: workerName,
+      entry: ENTRIES.worker,
+      description: 'lambda-chatops worker: applies approved requests (UpdateAlias) and reports through Slack',
+      code,
+      // Nobody waits on a cold worker the way Slack waits on the handler; half a vCPU still lists
+      // a thousand versions in well under its timeout.
+      memorySize: 1024,
       environment: {
         SLACK_SECRET_ARN: this.slackSecret.ref,
         AUDIT_TABLE_NAME: this.table.tableName,
       },
-      role,
-      logGroup,
     });
+    this.handler = slack.fn;
+    this.worker = worker.fn;
 
-    // Slack signs every request and the handler verifies the signature and its timestamp, so the
-    // URL itself needs no AWS authentication (Slack cannot sign with SigV4).
-    this.functionUrl = this.handler.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-
-    this.grantLeastPrivilege(role, props.config, functionName, logGroup);
-
-    new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: `${functionName} threw an unhandled error: see its log group ${logGroup.logGroupName}`,
-      metric: this.handler.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    // Lambda retries a failed asynchronous event twice; after that the event lands in this queue
+    // and its alarm fires, so a failed apply is never silent. (The request itself is never lost
+    // either: the next click on its card, or `status`, starts the apply again.)
+    this.failedWork = new sqs.Queue(this, 'FailedWork', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    worker.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new SqsDestination(this.failedWork),
+    });
+    new cloudwatch.Alarm(this, 'FailedWorkAlarm', {
+      alarmDescription: `${workerName} gave up on an event after its retries: read it in the queue ${this.failedWork.node.id}, and the worker's log group`,
+      metric: this.failedWork.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    // Slack signs every request and the handler verifies the signature and its timestamp, so the
+    // URL itself needs no AWS authentication (Slack cannot sign with SigV4).
+    this.functionUrl = slack.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    const managedFunctions = managedFunctionResources(this, props.config);
+    const readAndRecord = this.sharedStatements(managedFunctions);
+    this.grant(slack, [
+      ...readAndRecord,
+      // The worker's ARN from its name, not `grantInvoke`: explicit, and no dependency cycle.
+      { sid: 'InvokeWorker', actions: ['lambda:InvokeFunction'], resources: [this.functionArn(workerName)] },
+    ]);
+    this.grant(worker, [
+      ...readAndRecord,
+      { sid: 'PromoteManagedFunctionAliases', actions: ['lambda:UpdateAlias'], resources: managedFunctions },
+    ]);
 
     new CfnOutput(this, 'FunctionUrl', {
       description: "The bot's URL for Slack: run `npm run manifest -- <this URL>`, then update the Slack app",
@@ -156,32 +190,77 @@ export class ChatopsStack extends Stack {
       description: 'Store {"signingSecret","botToken"} here with `aws secretsmanager put-secret-value`',
       value: this.slackSecret.ref,
     });
+    new CfnOutput(this, 'WorkerFunctionName', {
+      description: 'The worker function (applies approved requests)',
+      value: worker.fn.functionName,
+    });
   }
 
-  /** One statement per capability, each named by a Sid that the README explains. */
-  private grantLeastPrivilege(
-    role: iam.Role,
-    config: ChatopsConfig,
-    functionName: string,
-    logGroup: logs.LogGroup,
-  ): void {
-    const managedFunctions = managedFunctionResources(this, config);
-    // The function's own ARN from its name, not `grantInvoke`: a policy that references the
-    // function it is attached to would be a circular dependency.
-    const ownArn = this.formatArn({
-      service: 'lambda',
-      resource: 'function',
-      resourceName: functionName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  /** A function of the bot: its own role, its own log group, an alarm on its errors. */
+  private botFunction(
+    id: string,
+    options: {
+      functionName: string;
+      entry: string;
+      description: string;
+      code: lambda.Code;
+      memorySize: number;
+      environment: Record<string, string>;
+    },
+  ): BotFunction {
+    const prefix = id === 'Handler' ? '' : id; // the Slack-facing function keeps its first ids
+    const logGroup = new logs.LogGroup(this, `${prefix}Logs`, {
+      logGroupName: `/aws/lambda/${options.functionName}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      // The audit trail lives in the table; a retained log group with this fixed name would make
+      // the next deployment after `cdk destroy` fail.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Our own role instead of the default one: AWSLambdaBasicExecutionRole may create and write
+    // any log group in the account; this one writes to its own log group only.
+    const role = new iam.Role(this, `${prefix}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${options.functionName}: ${options.description}`.slice(0, 1000),
+    });
+    const fn = new lambda.Function(this, id, {
+      functionName: options.functionName,
+      description: options.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      // Already bundled by `npm run build` (esbuild.config.mjs): deployed as is, no second bundler.
+      code: options.code,
+      handler: `${options.entry}.handler`,
+      memorySize: options.memorySize,
+      // Slack waits 3 s for the first answer, whatever the timeout; slow work (paging through
+      // versions, UpdateAlias and the card update, Slack's rate-limit retries) runs in the worker.
+      // 30 s bounds that work generously while still ending a stuck call long before anyone has
+      // given up on the card (and below the 60 s lease of the worker's claims).
+      timeout: Duration.seconds(30),
+      // DESIGN.md section 6. Configuration is bundled at build time. Secrets stay in Secrets
+      // Manager, read once per cold start.
+      environment: options.environment,
+      role,
+      logGroup,
+    });
+    new cloudwatch.Alarm(this, `${prefix}ErrorsAlarm`, {
+      alarmDescription: `${options.functionName} threw an unhandled error: see its log group ${logGroup.logGroupName}`,
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    return { fn, role, logGroup };
+  }
+
+  /** What both functions do: read the managed functions, the table and the Slack secret. */
+  private sharedStatements(managedFunctions: string[]): iam.PolicyStatementProps[] {
     const indexArns = Object.values(TABLE_SCHEMA.indexes).map(
       (index) => `${this.table.tableArn}/index/${index.name}`,
     );
-    const statements = [
+    return [
       // No lambda:GetFunction: it adds a presigned link to download the code, which the bot never needs.
       { sid: 'ReadManagedFunctions', actions: LAMBDA_READ_ACTIONS, resources: managedFunctions },
-      { sid: 'PromoteManagedFunctionAliases', actions: ['lambda:UpdateAlias'], resources: managedFunctions },
-      { sid: 'InvokeSelfForSlowWork', actions: ['lambda:InvokeFunction'], resources: [ownArn] },
       { sid: 'PutAndGetAuditItems', actions: TABLE_ITEM_ACTIONS, resources: [this.table.tableArn] },
       { sid: 'QueryAuditTable', actions: ['dynamodb:Query'], resources: [this.table.tableArn, ...indexArns] },
       // Not `grantRead`: it adds DescribeSecret, which the bot never calls.
@@ -190,12 +269,25 @@ export class ChatopsStack extends Stack {
         actions: ['secretsmanager:GetSecretValue'],
         resources: [this.slackSecret.ref],
       },
-      {
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      },
     ];
-    for (const statement of statements) role.addToPolicy(new iam.PolicyStatement(statement));
+  }
+
+  /** One statement per capability, each named by a Sid that the README explains. */
+  private grant({ role, logGroup }: BotFunction, statements: iam.PolicyStatementProps[]): void {
+    const own = {
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    };
+    for (const statement of [...statements, own]) role.addToPolicy(new iam.PolicyStatement(statement));
+  }
+
+  private functionArn(name: string): string {
+    return this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 }

@@ -9,8 +9,11 @@ export interface DeploySettings {
   functionName: string;
 }
 
-/** A Lambda function name that is also a valid CloudFormation stack name. */
-const NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
+/**
+ * A Lambda function name that is also a valid CloudFormation stack name, with room for the
+ * worker's `-worker` suffix within Lambda's 64 characters.
+ */
+const NAME = /^[A-Za-z][A-Za-z0-9-]{0,56}$/;
 
 /**
  * The configuration comes from context `config`, else CHATOPS_CONFIG (the variable the build reads
@@ -25,7 +28,7 @@ export function readDeploySettings(
   const functionName = stringSetting(context('functionName'), 'functionName') ?? DEFAULT_FUNCTION_NAME;
   if (!NAME.test(functionName)) {
     throw new Error(
-      `context functionName "${functionName}": use 1 to 64 letters, digits and hyphens, starting with a letter (it also names the stack)`,
+      `context functionName "${functionName}": use 1 to 57 letters, digits and hyphens, starting with a letter (it also names the stack)`,
     );
   }
   return { configPath, functionName };

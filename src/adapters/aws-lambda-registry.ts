@@ -4,19 +4,18 @@
 // `status` one: ListAliases).
 import { createHmac, randomBytes } from 'node:crypto';
 import {
-  type AliasConfiguration,
   type FunctionConfiguration,
   GetAliasCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
   ListAliasesCommand,
   ListVersionsByFunctionCommand,
-  UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
 import { ChatopsError } from '../domain/errors';
 import type { AliasInfo, VersionInfo } from '../domain/model';
 import type { Clock, LambdaRegistry } from '../ports';
 import { systemClock } from '../ports';
+import { lambdaCall, toAlias } from './lambda-errors';
 
 /**
  * Environment values are digested with a key that lives only in this process: enough to tell
@@ -38,8 +37,6 @@ interface VersionCache {
 /** A published version's number: `$LATEST` changes with every deployment, numbers never do. */
 const PUBLISHED_VERSION = /^\d+$/;
 
-type Target = 'function' | 'alias' | 'version';
-
 export class AwsLambdaRegistry implements LambdaRegistry {
   private readonly versionCache = new Map<string, VersionCache>();
   /** Versions read one at a time (the ones aliases point at), by function then number. */
@@ -54,7 +51,7 @@ export class AwsLambdaRegistry implements LambdaRegistry {
     const aliases: AliasInfo[] = [];
     let marker: string | undefined;
     do {
-      const page = await this.call(
+      const page = await lambdaCall(
         this.client.send(new ListAliasesCommand({ FunctionName: functionName, Marker: marker })),
         functionName,
         'function',
@@ -66,7 +63,7 @@ export class AwsLambdaRegistry implements LambdaRegistry {
   }
 
   async getAlias(functionName: string, alias: string): Promise<AliasInfo> {
-    const result = await this.call(
+    const result = await lambdaCall(
       this.client.send(new GetAliasCommand({ FunctionName: functionName, Name: alias })),
       functionName,
       'alias',
@@ -81,7 +78,7 @@ export class AwsLambdaRegistry implements LambdaRegistry {
     const now = this.clock.now().getTime();
     const read = this.readVersions.get(functionName)?.get(version);
     if (read && now - read.fetchedAt <= FULL_REFRESH_MS) return read.version;
-    const result = await this.call(
+    const result = await lambdaCall(
       this.client.send(
         new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }),
       ),
@@ -127,32 +124,10 @@ export class AwsLambdaRegistry implements LambdaRegistry {
     return [...fresh.versions];
   }
 
-  async updateAlias(
-    functionName: string,
-    alias: string,
-    change: { version: string; revisionId: string; clearWeights: boolean },
-  ): Promise<AliasInfo> {
-    const result = await this.call(
-      this.client.send(
-        new UpdateAliasCommand({
-          FunctionName: functionName,
-          Name: alias,
-          FunctionVersion: change.version,
-          RevisionId: change.revisionId,
-          ...(change.clearWeights ? { RoutingConfig: { AdditionalVersionWeights: {} } } : {}),
-        }),
-      ),
-      functionName,
-      'alias',
-      alias,
-    );
-    return toAlias(result);
-  }
-
   private async readVersionPages(functionName: string, cache: VersionCache, startMarker: string | undefined) {
     let marker = startMarker;
     for (;;) {
-      const page = await this.call(
+      const page = await lambdaCall(
         this.client.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker })),
         functionName,
         'function',
@@ -170,89 +145,11 @@ export class AwsLambdaRegistry implements LambdaRegistry {
       marker = page.NextMarker;
     }
   }
-
-  /** Awaits a Lambda call, turning AWS's errors into the domain's. */
-  private async call<Output>(
-    pending: Promise<Output>,
-    functionName: string,
-    target: Target,
-    qualifier?: string,
-  ): Promise<Output> {
-    try {
-      return await pending;
-    } catch (error) {
-      throw translateError(error, functionName, target, qualifier);
-    }
-  }
-}
-
-function translateError(error: unknown, functionName: string, target: Target, qualifier?: string): unknown {
-  if (!(error instanceof Error)) return error;
-  const name = error.name;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (name === 'ResourceNotFoundException') {
-    const what = /alias/i.test(error.message) ? 'alias' : target === 'version' ? 'version' : 'function';
-    if (what === 'alias' && target !== 'function') {
-      return new ChatopsError('ALIAS_NOT_FOUND', `Lambda has no alias \`${qualifier}\` on ${functionName}.`, {
-        cause: error,
-      });
-    }
-    // AWS names the qualified ARN when the function exists but the version does not.
-    if (
-      what === 'version' &&
-      (!/function not found/i.test(error.message) || error.message.endsWith(`:${qualifier}`))
-    ) {
-      return new ChatopsError('VERSION_NOT_FOUND', `Lambda has no version ${qualifier} of ${functionName}.`, {
-        cause: error,
-      });
-    }
-    return new ChatopsError(
-      'FUNCTION_NOT_FOUND',
-      `Lambda has no function ${functionName} in this account and region.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (name === 'PreconditionFailedException') {
-    return new ChatopsError(
-      'ALIAS_MOVED',
-      `Alias \`${qualifier}\` of ${functionName} changed since the request.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (name === 'TooManyRequestsException' || name === 'ThrottlingException') {
-    return new ChatopsError('THROTTLED', 'AWS Lambda is throttling requests right now.', { cause: error });
-  }
-  if (name === 'AccessDeniedException' || name === 'AccessDeniedError') {
-    return new ChatopsError('UPSTREAM_FAILURE', `The bot is not allowed to read or change ${functionName}.`, {
-      cause: error,
-    });
-  }
-  if ((status !== undefined && status >= 500) || name === 'ServiceException') {
-    return new ChatopsError('UPSTREAM_FAILURE', `AWS Lambda failed (${name}).`, { cause: error });
-  }
-  if (error.name !== 'Error' && error.name.endsWith('Exception')) {
-    return new ChatopsError('UPSTREAM_FAILURE', `AWS Lambda refused the call (${name}).`, { cause: error });
-  }
-  return error;
 }
 
 function isAwsError(error: unknown, name: string): boolean {
   const cause = error instanceof ChatopsError ? error.cause : error;
   return cause instanceof Error && cause.name === name;
-}
-
-function toAlias(alias: AliasConfiguration): AliasInfo {
-  return {
-    name: alias.Name ?? '',
-    version: alias.FunctionVersion ?? '',
-    additionalWeights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
-    revisionId: alias.RevisionId ?? '',
-    description: alias.Description ?? '',
-  };
 }
 
 function toVersion(configuration: FunctionConfiguration): VersionInfo {

@@ -14,6 +14,8 @@ export const eventSk = (seq: number) => `EV#${String(seq).padStart(4, '0')}`;
 export const functionPk = (fn: string) => `FN#${fn}`;
 export const aliasPk = (fn: string, alias: string) => `FN#${fn}#${alias}`;
 export const CARD_SK = 'CARD';
+export const CLAIM_SK_PREFIX = 'CLAIM#';
+export const claimSk = (step: number) => `${CLAIM_SK_PREFIX}${String(step).padStart(4, '0')}`;
 
 const EVENT_STRINGS = [
   'function',
@@ -48,6 +50,9 @@ export function eventToItem(event: AuditEvent, details?: string): Item {
   };
   for (const name of EVENT_STRINGS) item[name] = { S: event[name] };
   if (event.reason !== undefined) item.reason = { S: event.reason };
+  if (event.weight !== undefined) item.weight = { N: String(event.weight) };
+  if (event.revisionId !== undefined) item.revisionId = { S: event.revisionId };
+  if (event.until !== undefined) item.until = { S: event.until };
   if (details !== undefined) item.details = { S: details };
   return item;
 }
@@ -67,6 +72,9 @@ export function itemToEvent(item: Item): AuditEvent {
     toVersion: text('toVersion'),
     at: text('at'),
     ...(item.reason?.S === undefined ? {} : { reason: item.reason.S }),
+    ...(item.weight?.N === undefined ? {} : { weight: Number(item.weight.N) }),
+    ...(item.revisionId?.S === undefined ? {} : { revisionId: item.revisionId.S }),
+    ...(item.until?.S === undefined ? {} : { until: item.until.S }),
     seq: Number(item.seq?.N ?? 0),
   };
 }

@@ -11,10 +11,12 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { ChatopsError } from '../domain/errors';
-import type { AuditEvent, ChangeRequest } from '../domain/request';
-import type { CardLocation, RequestStore, StoredRequest } from '../ports';
+import type { AuditEvent, ChangeRequest, StepClaim } from '../domain/request';
+import type { CardLocation, ClaimResult, RequestStore, StoredRequest } from '../ports';
 import {
   CARD_SK,
+  CLAIM_SK_PREFIX,
+  claimSk,
   eventSk,
   eventToItem,
   functionPk,
@@ -51,13 +53,58 @@ export class DynamoDbRequestStore implements RequestStore {
     const details = eventItems[0]?.details?.S;
     if (!details) return undefined;
     const cardItem = items.find((item) => item[SK]?.S === CARD_SK);
+    const claim = items
+      .filter((item) => item[SK]?.S?.startsWith(CLAIM_SK_PREFIX))
+      .map(itemToClaim)
+      .sort((a, b) => b.step - a.step)[0];
     return {
       request: JSON.parse(details) as ChangeRequest,
       events: eventItems.map(itemToEvent).sort((a, b) => a.seq - b.seq),
       ...(cardItem?.channel?.S && cardItem.ts?.S
         ? { card: { channel: cardItem.channel.S, ts: cardItem.ts.S } }
         : {}),
+      ...(claim ? { claim } : {}),
     };
+  }
+
+  async claim(
+    requestId: string,
+    step: number,
+    { owner, now, leaseMs }: { owner: string; now: Date; leaseMs: number },
+  ): Promise<ClaimResult> {
+    const key = { [PK]: { S: requestPk(requestId) }, [SK]: { S: claimSk(step) } };
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    try {
+      // A claim is not an audit event: it may be taken over (PutItem replaces it) once its holder
+      // is past its lease, or re-taken by the same invocation (Lambda's retry of the same event,
+      // or the SDK's retry of this very write after a lost answer).
+      const result = await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            step: { N: String(step) },
+            owner: { S: owner },
+            at: { S: now.toISOString() },
+            until: { S: until },
+            [TTL]: { N: String(Math.floor(now.getTime() / 1000) + CARD_GRACE_SECONDS) },
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #until < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#pk': PK, '#until': 'until', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': { S: now.toISOString() }, ':owner': { S: owner } },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return result.Attributes ? { taken: true, previous: itemToClaim(result.Attributes) } : { taken: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw storeError(error);
+      const holder = await guarded(
+        this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+      );
+      if (!holder.Item)
+        throw new ChatopsError('CONFLICT', `The claim on ${requestId} step ${step} vanished.`);
+      return { taken: false, holder: itemToClaim(holder.Item) };
+    }
   }
 
   async append(event: AuditEvent, details?: string): Promise<boolean> {
@@ -149,6 +196,15 @@ export class DynamoDbRequestStore implements RequestStore {
     } while (startKey);
     return items;
   }
+}
+
+function itemToClaim(item: Record<string, { S?: string; N?: string } | undefined>): StepClaim {
+  return {
+    step: Number(item.step?.N ?? 0),
+    owner: item.owner?.S ?? '',
+    at: item.at?.S ?? '',
+    until: item.until?.S ?? '',
+  };
 }
 
 /** Awaits a DynamoDB call, turning its failures into the domain's errors. */

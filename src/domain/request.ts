@@ -14,7 +14,19 @@ export type AuditAction =
   | 'EXPIRED'
   | 'APPLIED'
   | 'STALE'
-  | 'FAILED';
+  | 'FAILED'
+  // Rollouts (DESIGN.md section 3a)
+  | 'SHIFTED'
+  | 'EXTENDED'
+  | 'PAUSED'
+  | 'RESUMED'
+  | 'PROMOTED_NOW'
+  | 'ROLLED_BACK'
+  // Guardrails (section 3b)
+  | 'LOCKED'
+  | 'UNLOCKED'
+  | 'DRIFTED'
+  | 'ADOPTED';
 
 /** One immutable item of the audit table (DESIGN.md section 4). */
 export interface AuditEvent {
@@ -32,6 +44,12 @@ export interface AuditEvent {
   /** ISO-8601 UTC with milliseconds. */
   at: string;
   reason?: string;
+  /** On SHIFTED: the new version's share, a whole percent. */
+  weight?: number;
+  /** On APPLIED, SHIFTED, ROLLED_BACK: the alias's RevisionId after the change. */
+  revisionId?: string;
+  /** On LOCKED with `--for`: ISO-8601 end of the lock. */
+  until?: string;
   /** Position in the request's event list, from 1. */
   seq: number;
 }
@@ -180,13 +198,57 @@ export function decideCancel(state: RequestState, actor: string, now: Date): Dec
 }
 
 /**
- * An APPLYING request whose last event is older than the longest an invocation can run: the
- * invocation that was applying it died, and the next look finishes the job.
+ * An invocation's claim on one step of a request: the right to call AWS for it (DESIGN.md section
+ * 3, exactly once). A step is the sequence number its outcome event will take. Taken with a
+ * conditional write before any AWS call, so that of many deliveries of the same work only one
+ * calls AWS; a claim whose holder died (past `until`) can be taken over.
  */
-export function needsRecovery(state: RequestState, now: Date, invocationLimitMs: number): boolean {
+export interface StepClaim {
+  step: number;
+  /** The invocation that holds it (Lambda's request id: the same on Lambda's own retries). */
+  owner: string;
+  at: string;
+  until: string;
+}
+
+/** The step an APPLYING request's outcome will take: the next sequence number. */
+export function nextStep(state: RequestState): number {
+  return state.events.length + 1;
+}
+
+/**
+ * An APPLYING request that no live invocation is working on: nobody has claimed its step (the
+ * work was never started, or its start was lost), or the claim's holder died. The next look
+ * starts the work again; the claim keeps a duplicate start harmless.
+ */
+export function needsApply(state: RequestState, claim: StepClaim | undefined, now: Date): boolean {
   if (state.status !== 'APPLYING') return false;
-  const last = state.events[state.events.length - 1];
-  return last !== undefined && now.getTime() - Date.parse(last.at) > invocationLimitMs;
+  if (claim === undefined || claim.step !== nextStep(state)) return true;
+  return now.getTime() > Date.parse(claim.until);
+}
+
+/**
+ * What the bot writes into an alias's description with each change it makes: the request and its
+ * step. After a lost answer or a dead invocation, the alias itself then tells whether this step's
+ * own UpdateAlias went through, whoever else moved the alias meanwhile.
+ */
+export function changeMarker(requestId: string, step: number): string {
+  return `[lambda-chatops ${requestId}#${step}]`;
+}
+
+const MARKER = /\s*\[lambda-chatops R[0-9A-Z]{9}#\d+\]/g;
+const DESCRIPTION_LIMIT = 256;
+
+/** The alias's description with this change's marker in place of any earlier one. */
+export function withMarker(description: string, marker: string): string {
+  const own = description.replace(MARKER, '').trim();
+  const room = DESCRIPTION_LIMIT - marker.length - 1;
+  const kept = Array.from(own).slice(0, Math.max(0, room)).join('');
+  return kept ? `${kept} ${marker}` : marker;
+}
+
+export function hasMarker(description: string, marker: string): boolean {
+  return description.includes(marker);
 }
 
 export function eventFor(

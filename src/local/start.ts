@@ -72,7 +72,11 @@ async function run(
   const { loadConfigFile } = await import('../config');
   const config = loadConfigFile(mode.configPath);
   const { createHandler } = await import('../handler');
-  const handler = createHandler(process.env);
+  // With WORKER_FUNCTION_NAME, slow work goes to that deployed worker; without, this process runs
+  // the worker's handler itself, after each answer.
+  const { createWorker } = await import('../worker');
+  const worker = process.env.WORKER_FUNCTION_NAME?.trim() ? undefined : createWorker(process.env);
+  const handler = createHandler(process.env, worker ? { inProcessWorker: (event) => worker(event, {}) } : {});
   const where = `audit table ${mode.auditTableName}, ${Object.keys(config.functions).length} functions from ${mode.configPath}`;
   if (mode.kind === 'socket') {
     const { startSocketMode } = await import('./slack-over-socket-mode');

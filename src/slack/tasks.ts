@@ -1,16 +1,20 @@
-// The bot's asynchronous work (DESIGN.md section 6): slow listings and applying approved
-// requests, run in an invocation of their own and reported through Slack.
-
+// The worker's tasks (DESIGN.md section 6): slow listings and applying approved requests, each
+// reported through Slack.
 import { USAGE } from '../domain/parse-command';
 import type { AsyncTask } from '../ports';
+import { applyRequest, type WorkerDeps } from '../use-cases/apply-request';
 import { listVersions } from '../use-cases/read-commands';
-import { applyRequest } from '../use-cases/requests';
 import { requestCard } from './blocks/request-card';
 import { versionsMessage } from './blocks/versions';
 import type { SlackDeps } from './context';
 import { errorReply } from './error-reply';
 
-export async function runTask(task: AsyncTask, slack: SlackDeps): Promise<void> {
+export interface WorkerSlackDeps extends SlackDeps {
+  deps: WorkerDeps;
+}
+
+/** `invocation` names the invocation running the task: Lambda's request id (kept on its retries). */
+export async function runTask(task: AsyncTask, slack: WorkerSlackDeps, invocation: string): Promise<void> {
   const { deps, messenger, logger } = slack;
   switch (task.kind) {
     case 'versions': {
@@ -21,7 +25,11 @@ export async function runTask(task: AsyncTask, slack: SlackDeps): Promise<void> 
       return;
     }
     case 'apply': {
-      const { state, card } = await applyRequest(deps, task.requestId);
+      const { state, card, acted } = await applyRequest(deps, task.requestId, invocation);
+      if (!acted) {
+        logger.info(`request ${task.requestId}: nothing to do (${state.status})`);
+        return;
+      }
       const replaced = await messenger.replace(requestCard(state), { card, responseUrl: task.responseUrl });
       if (!replaced) logger.warn(`request ${task.requestId}: the card could not be updated`);
       logger.info(`request ${task.requestId}: ${state.status}`);

@@ -12,21 +12,17 @@ import {
   decideClick,
   eventFor,
   foldRequest,
-  needsRecovery,
+  needsApply,
   newRequestId,
   type RequestState,
+  type StepClaim,
   type VersionSummary,
 } from '../domain/request';
 import { diffVersions } from '../domain/version-diff';
 import type { CardLocation } from '../ports';
 import { type Deps, managedFunction } from './deps';
 
-/**
- * The longest an invocation applying a request can live (above the function's timeout): an
- * APPLYING request older than this was abandoned by a dead invocation and is recovered.
- */
-export const APPLY_DEADLINE_MS = 60_000;
-const MAX_RACES = 8;
+export const MAX_RACES = 8;
 
 export interface Requester {
   user: string;
@@ -185,10 +181,12 @@ async function step(
   decide: (state: RequestState, now: Date) => Promise<Decision>,
 ): Promise<StepResult> {
   for (let race = 0; race < MAX_RACES; race++) {
-    const { state, card } = await loadState(deps, requestId);
+    const { state, card, claim } = await loadState(deps, requestId);
     const located = card ? { card } : {};
     const now = deps.clock.now();
-    if (needsRecovery(state, now, APPLY_DEADLINE_MS)) {
+    if (needsApply(state, claim, now)) {
+      // Approved, but no live invocation is applying it (its start was lost, or it died): start
+      // it again now. A duplicate start is harmless: only the claim's holder calls AWS.
       await deps.queue.enqueue({ kind: 'apply', requestId, ...(responseUrl ? { responseUrl } : {}) });
       return { state, outcome: 'applying', ...located };
     }
@@ -205,79 +203,20 @@ async function step(
   throw new ChatopsError('CONFLICT', 'Too many people acted on this request at once; try again.');
 }
 
-/**
- * Applies an approved request: points the alias at the version, only if it has not moved since
- * the request (its RevisionId), and records the outcome. Safe to run twice: a request that is
- * no longer APPLYING is left alone, and an alias already at the target with a new RevisionId
- * means an earlier invocation applied it and died before recording it.
- */
-export async function applyRequest(deps: Deps, requestId: string): Promise<StoredState> {
-  for (let race = 0; race < MAX_RACES; race++) {
-    const loaded = await loadState(deps, requestId);
-    const { state } = loaded;
-    if (state.status !== 'APPLYING') return loaded;
-    const { request } = state;
-    const outcome = await updateAlias(deps, request);
-    const lastApprover = state.approvals[state.approvals.length - 1] ?? 'system';
-    const actor = outcome.action === 'APPLIED' ? lastApprover : 'system';
-    const event: AuditEvent = {
-      ...eventFor(request, outcome.action, actor, deps.clock.now(), outcome.reason),
-      seq: state.events.length + 1,
-    };
-    if (await deps.requests.append(event))
-      return { ...loaded, state: foldRequest(request, [...state.events, event]) };
-  }
-  throw new ChatopsError('CONFLICT', `Request ${requestId} kept changing while being applied.`);
-}
-
-async function updateAlias(
-  deps: Deps,
-  request: ChangeRequest,
-): Promise<{ action: 'APPLIED' | 'STALE' | 'FAILED'; reason?: string }> {
-  const { registry } = deps;
-  const before = await registry.getAlias(request.functionName, request.alias).catch(() => undefined);
-  if (before && before.revisionId !== request.fromRevisionId) return movedOutcome(request, before);
-  try {
-    await registry.updateAlias(request.functionName, request.alias, {
-      version: request.toVersion,
-      revisionId: request.fromRevisionId,
-      clearWeights: Object.keys(request.fromWeights).length > 0,
-    });
-    return { action: 'APPLIED' };
-  } catch (error) {
-    const code = error instanceof ChatopsError ? error.code : undefined;
-    const now = await registry.getAlias(request.functionName, request.alias).catch(() => undefined);
-    if (code === 'ALIAS_MOVED' && now) return movedOutcome(request, now);
-    if (now && now.revisionId !== request.fromRevisionId && now.version === request.toVersion) {
-      return { action: 'APPLIED' };
-    }
-    if (!(error instanceof ChatopsError)) throw error;
-    return { action: 'FAILED', reason: error.message };
-  }
-}
-
-function movedOutcome(
-  request: ChangeRequest,
-  alias: AliasInfo,
-): { action: 'APPLIED' | 'STALE'; reason?: string } {
-  if (alias.version === request.toVersion && !isSplit(alias)) return { action: 'APPLIED' };
-  return {
-    action: 'STALE',
-    reason: `${request.alias} was changed outside this request (now at version ${alias.version}${
-      isSplit(alias) ? `, ${describeSplit(alias)}` : ''
-    }); nothing was overwritten`,
-  };
-}
-
 export interface StoredState {
   state: RequestState;
   card?: CardLocation;
+  claim?: StepClaim;
 }
 
-export async function loadState(deps: Deps, requestId: string): Promise<StoredState> {
+export async function loadState(deps: Pick<Deps, 'requests'>, requestId: string): Promise<StoredState> {
   const stored = await deps.requests.load(requestId);
   if (!stored) throw new ChatopsError('REQUEST_NOT_FOUND', `There is no request ${requestId}.`);
-  return { state: foldRequest(stored.request, stored.events), ...(stored.card ? { card: stored.card } : {}) };
+  return {
+    state: foldRequest(stored.request, stored.events),
+    ...(stored.card ? { card: stored.card } : {}),
+    ...(stored.claim ? { claim: stored.claim } : {}),
+  };
 }
 
 async function groupMembers(

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HANDLER_ASSET_DIR } from '../../infra/lib/chatops-stack';
@@ -13,6 +13,7 @@ import {
   fakeBuildOutput,
   identityStatements,
   onlyResource,
+  resourceById,
   type Statement,
   type Synthesized,
   synthesize,
@@ -28,6 +29,8 @@ const resourcesFor = (statements: Statement[], action: string) =>
 let example: Synthesized;
 let exampleBuildDir: string;
 let statements: Statement[];
+let slackStatements: Statement[];
+let workerStatements: Statement[];
 let tableId: string;
 let secretId: string;
 let functionId: string;
@@ -39,9 +42,17 @@ beforeAll(() => {
     handlerAssetDir: exampleBuildDir,
   });
   statements = identityStatements(example.template);
+  slackStatements = identityStatements(
+    example.template,
+    resourceById(example.template, 'AWS::IAM::Role', 'Role').id,
+  );
+  workerStatements = identityStatements(
+    example.template,
+    resourceById(example.template, 'AWS::IAM::Role', 'WorkerRole').id,
+  );
   tableId = onlyResource(example.template, 'AWS::DynamoDB::Table').id;
   secretId = onlyResource(example.template, 'AWS::SecretsManager::Secret').id;
-  functionId = onlyResource(example.template, 'AWS::Lambda::Function').id;
+  functionId = resourceById(example.template, 'AWS::Lambda::Function', 'Handler').id;
 });
 afterAll(removeTempDirs);
 
@@ -89,50 +100,104 @@ describe('the Slack secret', () => {
   });
 });
 
-describe('the function', () => {
-  it('runs the built handler on Node.js 22, arm64, with its explained timeout and memory', () => {
-    example.template.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: 'lambda-chatops',
+const FUNCTIONS = {
+  slack: {
+    id: 'Handler',
+    name: 'lambda-chatops',
+    entry: 'handler',
+    role: 'Role',
+    logs: 'Logs',
+    memory: 1769,
+  },
+  worker: {
+    id: 'Worker',
+    name: 'lambda-chatops-worker',
+    entry: 'worker',
+    role: 'WorkerRole',
+    logs: 'WorkerLogs',
+    memory: 1024,
+  },
+} as const;
+
+describe.each(Object.entries(FUNCTIONS))('the %s function', (_kind, spec) => {
+  const fn = () => resourceById(example.template, 'AWS::Lambda::Function', spec.id);
+
+  it('runs its built bundle on Node.js 22, arm64, with its explained timeout and memory', () => {
+    expect(fn().resource.Properties).toMatchObject({
+      FunctionName: spec.name,
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      Handler: 'handler.handler',
+      Handler: `${spec.entry}.handler`,
       Timeout: 30,
-      MemorySize: 1769,
+      MemorySize: spec.memory,
     });
-  });
-
-  it('has exactly SLACK_SECRET_ARN and AUDIT_TABLE_NAME in its environment, variables the bot reads', () => {
-    const { resource } = onlyResource(example.template, 'AWS::Lambda::Function');
-    const variables = (resource.Properties as { Environment: { Variables: Record<string, unknown> } })
-      .Environment.Variables;
-    expect(Object.keys(variables).sort()).toEqual(['AUDIT_TABLE_NAME', 'SLACK_SECRET_ARN']);
-    for (const name of Object.keys(variables)) expect(RUNTIME_VARIABLES).toContain(name);
-    expect(variables).toEqual({ SLACK_SECRET_ARN: { Ref: secretId }, AUDIT_TABLE_NAME: { Ref: tableId } });
   });
 
   it('deploys the build output directory as it is, as its code', () => {
     const assets = JSON.parse(readFileSync(join(example.assemblyDir, 'LambdaChatops.assets.json'), 'utf8'));
-    const { resource } = onlyResource(example.template, 'AWS::Lambda::Function');
-    const s3Key = (resource.Properties as { Code: { S3Key: string } }).Code.S3Key;
+    const s3Key = (fn().resource.Properties as { Code: { S3Key: string } }).Code.S3Key;
     const asset = assets.files[s3Key.replace(/\.zip$/, '')];
     expect(asset.source.packaging).toBe('zip');
     const staged = join(example.assemblyDir, asset.source.path);
     expect(readdirSync(staged).sort()).toEqual(readdirSync(exampleBuildDir).sort());
-    expect(readFileSync(join(staged, 'handler.mjs'), 'utf8')).toBe(FAKE_HANDLER);
+    expect(readFileSync(join(staged, `${spec.entry}.mjs`), 'utf8')).toBe(FAKE_HANDLER);
+  });
+
+  it('logs to its own log group, kept a month', () => {
+    const { id, resource } = resourceById(example.template, 'AWS::Logs::LogGroup', spec.logs);
+    expect(resource.Properties).toMatchObject({
+      LogGroupName: `/aws/lambda/${spec.name}`,
+      RetentionInDays: 30,
+    });
+    expect(fn().resource.Properties).toMatchObject({ LoggingConfig: { LogGroup: { Ref: id } } });
+  });
+
+  it('raises an alarm when it throws', () => {
+    example.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn().id } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('has its own role, with no managed policies (AWSLambdaBasicExecutionRole writes any log group)', () => {
+    const { id, resource } = resourceById(example.template, 'AWS::IAM::Role', spec.role);
+    expect((resource.Properties as Record<string, unknown>).ManagedPolicyArns).toBeUndefined();
+    expect(fn().resource.Properties).toMatchObject({ Role: { 'Fn::GetAtt': [id, 'Arn'] } });
+  });
+});
+
+describe('the Slack-facing function', () => {
+  it('has SLACK_SECRET_ARN, AUDIT_TABLE_NAME and WORKER_FUNCTION_NAME in its environment, variables the bot reads', () => {
+    const { resource } = resourceById(example.template, 'AWS::Lambda::Function', 'Handler');
+    const variables = (resource.Properties as { Environment: { Variables: Record<string, unknown> } })
+      .Environment.Variables;
+    for (const name of Object.keys(variables)) expect(RUNTIME_VARIABLES).toContain(name);
+    expect(variables).toEqual({
+      SLACK_SECRET_ARN: { Ref: secretId },
+      AUDIT_TABLE_NAME: { Ref: tableId },
+      WORKER_FUNCTION_NAME: 'lambda-chatops-worker',
+    });
   });
 
   it('takes its code from <repo>/dist, where `npm run build` writes, unless told otherwise', () => {
     expect(DEFAULT_HANDLER_ASSET_DIR).toBe(join(REPO_ROOT, 'dist'));
   });
 
-  it('refuses to synthesize without a build, naming the command to run', () => {
-    expect(() =>
-      synthesize({
-        config: loadConfigFile(join(REPO_ROOT, 'chatops.config.yml')),
-        handlerAssetDir: tempDir(),
-      }),
-    ).toThrow(/handler\.mjs does not exist: run `npm run build` first/);
-  });
+  it.each(['handler', 'worker'])(
+    'refuses to synthesize without %s.mjs, naming the command to run',
+    (entry) => {
+      const dir = fakeBuildOutput();
+      rmSync(join(dir, `${entry}.mjs`));
+      expect(() =>
+        synthesize({ config: loadConfigFile(join(REPO_ROOT, 'chatops.config.yml')), handlerAssetDir: dir }),
+      ).toThrow(new RegExp(`${entry}\\.mjs does not exist: run \`npm run build\` first`));
+    },
+  );
 
   it('is reached through a Function URL without AWS auth (Slack signs its requests instead)', () => {
     example.template.hasResourceProperties('AWS::Lambda::Url', {
@@ -140,85 +205,122 @@ describe('the function', () => {
       TargetFunctionArn: { 'Fn::GetAtt': [functionId, 'Arn'] },
     });
   });
+});
 
-  it('logs to its own log group, kept a month', () => {
-    const { id } = onlyResource(example.template, 'AWS::Logs::LogGroup');
-    example.template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/aws/lambda/lambda-chatops',
-      RetentionInDays: 30,
-    });
-    example.template.hasResourceProperties('AWS::Lambda::Function', {
-      LoggingConfig: { LogGroup: { Ref: id } },
-    });
+describe('the worker function', () => {
+  it('has SLACK_SECRET_ARN and AUDIT_TABLE_NAME in its environment', () => {
+    const { resource } = resourceById(example.template, 'AWS::Lambda::Function', 'Worker');
+    const variables = (resource.Properties as { Environment: { Variables: Record<string, unknown> } })
+      .Environment.Variables;
+    for (const name of Object.keys(variables)) expect(RUNTIME_VARIABLES).toContain(name);
+    expect(variables).toEqual({ SLACK_SECRET_ARN: { Ref: secretId }, AUDIT_TABLE_NAME: { Ref: tableId } });
   });
 
-  it('raises an alarm when it throws', () => {
+  it('retries a failed event twice, then sends it to a queue whose alarm fires: a failed apply is never silent', () => {
+    const worker = resourceById(example.template, 'AWS::Lambda::Function', 'Worker');
+    const queue = onlyResource(example.template, 'AWS::SQS::Queue');
+    example.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: worker.id },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue.id, 'Arn'] } } },
+    });
+    expect(queue.resource.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
     example.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda',
-      MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
-      Statistic: 'Sum',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue.id, 'QueueName'] } }],
       Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
     });
   });
 });
 
 describe('the outputs', () => {
-  it('are the Function URL, the table name and the secret ARN', () => {
+  it('are the Function URL, the table name, the secret ARN and the worker', () => {
     const { id: urlId } = onlyResource(example.template, 'AWS::Lambda::Url');
     const outputs = example.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual(['AuditTableName', 'FunctionUrl', 'SlackSecretArn']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'AuditTableName',
+      'FunctionUrl',
+      'SlackSecretArn',
+      'WorkerFunctionName',
+    ]);
     expect(outputs.FunctionUrl?.Value).toEqual({ 'Fn::GetAtt': [urlId, 'FunctionUrl'] });
     expect(outputs.AuditTableName?.Value).toEqual({ Ref: tableId });
     expect(outputs.SlackSecretArn?.Value).toEqual({ Ref: secretId });
   });
 });
 
-describe('the IAM policy of the example configuration', () => {
-  it('is these statements and nothing else', () => {
-    const table = `\${${tableId}.Arn}`;
-    const managed = [
-      arn('orders-service'),
-      `${arn('orders-service')}:*`,
-      arn('payments-service'),
-      `${arn('payments-service')}:*`,
-    ];
-    const logGroup = `\${${onlyResource(example.template, 'AWS::Logs::LogGroup').id}.Arn}`;
-    const allow = (sid: string, actions: string[], resources: string[]) => ({
-      sid,
-      effect: 'Allow',
-      actions: actions.sort(),
-      resources: resources.sort(),
-    });
-    expect(statements).toEqual([
-      allow(
-        'ReadManagedFunctions',
-        [
-          'lambda:GetAlias',
-          'lambda:GetFunctionConfiguration',
-          'lambda:ListAliases',
-          'lambda:ListVersionsByFunction',
-        ],
-        managed,
-      ),
-      allow('PromoteManagedFunctionAliases', ['lambda:UpdateAlias'], managed),
-      allow('InvokeSelfForSlowWork', ['lambda:InvokeFunction'], [arn('lambda-chatops')]),
-      allow('PutAndGetAuditItems', ['dynamodb:GetItem', 'dynamodb:PutItem'], [table]),
-      allow(
-        'QueryAuditTable',
-        ['dynamodb:Query'],
-        [table, ...Object.values(TABLE_SCHEMA.indexes).map((index) => `${table}/index/${index.name}`)],
-      ),
-      allow('ReadSlackSecret', ['secretsmanager:GetSecretValue'], [`\${${secretId}}`]),
-      allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup]),
+describe('the IAM policies of the example configuration', () => {
+  const table = () => `\${${tableId}.Arn}`;
+  const managed = [
+    arn('orders-service'),
+    `${arn('orders-service')}:*`,
+    arn('payments-service'),
+    `${arn('payments-service')}:*`,
+  ];
+  const allow = (sid: string | undefined, actions: string[], resources: string[]) => ({
+    sid,
+    effect: 'Allow',
+    actions: actions.sort(),
+    resources: resources.sort(),
+  });
+  const logsOf = (prefix: string) =>
+    `\${${resourceById(example.template, 'AWS::Logs::LogGroup', prefix).id}.Arn}`;
+  const shared = () => [
+    allow(
+      'ReadManagedFunctions',
+      [
+        'lambda:GetAlias',
+        'lambda:GetFunctionConfiguration',
+        'lambda:ListAliases',
+        'lambda:ListVersionsByFunction',
+      ],
+      managed,
+    ),
+    allow('PutAndGetAuditItems', ['dynamodb:GetItem', 'dynamodb:PutItem'], [table()]),
+    allow(
+      'QueryAuditTable',
+      ['dynamodb:Query'],
+      [table(), ...Object.values(TABLE_SCHEMA.indexes).map((index) => `${table()}/index/${index.name}`)],
+    ),
+    allow('ReadSlackSecret', ['secretsmanager:GetSecretValue'], [`\${${secretId}}`]),
+  ];
+
+  it('lets the Slack-facing function read, record and invoke the worker: these statements and nothing else', () => {
+    expect(slackStatements).toEqual([
+      ...shared(),
+      allow('InvokeWorker', ['lambda:InvokeFunction'], [arn('lambda-chatops-worker')]),
+      allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logsOf('Logs')]),
     ]);
   });
 
-  it('belongs to one role with no managed policies (AWSLambdaBasicExecutionRole writes any log group)', () => {
-    const { resource } = onlyResource(example.template, 'AWS::IAM::Role');
-    expect((resource.Properties as Record<string, unknown>).ManagedPolicyArns).toBeUndefined();
+  it('gives the Slack-facing function no way to move an alias, schedule or read metrics', () => {
+    const actions = slackStatements.flatMap((statement) => statement.actions);
+    expect(actions).not.toContain('lambda:UpdateAlias');
+    expect(actions.filter((action) => /^(scheduler|cloudwatch):/.test(action))).toEqual([]);
+  });
+
+  it('lets the worker read, record, promote and report its failures: these statements and nothing else', () => {
+    const queue = onlyResource(example.template, 'AWS::SQS::Queue').id;
+    const bySid = (a: { sid?: string | undefined }, b: { sid?: string | undefined }) =>
+      (a.sid ?? '').localeCompare(b.sid ?? '');
+    expect([...workerStatements].sort(bySid)).toEqual(
+      [
+        ...shared(),
+        allow('PromoteManagedFunctionAliases', ['lambda:UpdateAlias'], managed),
+        allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logsOf('WorkerLogs')]),
+        // CDK's grant for the on-failure destination.
+        allow(
+          undefined,
+          ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          [`\${${queue}.Arn}`],
+        ),
+      ].sort(bySid),
+    );
   });
 
   it('has no wildcard action, and no `*` resource for any lambda or dynamodb action', () => {
@@ -230,17 +332,13 @@ describe('the IAM policy of the example configuration', () => {
     }
   });
 
-  it('updates aliases of the configured functions only', () => {
-    expect(resourcesFor(statements, 'lambda:UpdateAlias')).toEqual([
-      arn('orders-service'),
-      `${arn('orders-service')}:*`,
-      arn('payments-service'),
-      `${arn('payments-service')}:*`,
-    ]);
+  it('updates aliases of the configured functions only, from the worker only', () => {
+    expect(resourcesFor(workerStatements, 'lambda:UpdateAlias')).toEqual(managed);
+    expect(resourcesFor(slackStatements, 'lambda:UpdateAlias')).toEqual([]);
   });
 
-  it('invokes only the bot itself, never deletes or scans the table', () => {
-    expect(resourcesFor(statements, 'lambda:InvokeFunction')).toEqual([arn('lambda-chatops')]);
+  it('invokes only the worker, never deletes or scans the table', () => {
+    expect(resourcesFor(statements, 'lambda:InvokeFunction')).toEqual([arn('lambda-chatops-worker')]);
     const actions = statements.flatMap((statement) => statement.actions);
     for (const forbidden of [
       'dynamodb:DeleteItem',
@@ -252,9 +350,12 @@ describe('the IAM policy of the example configuration', () => {
     }
   });
 
-  it('allows every AWS API call the bot’s code makes', () => {
-    const allowed = new Set(statements.flatMap((statement) => statement.actions));
-    const calls = awsCallsInSource();
+  it.each([
+    ['handler', () => slackStatements],
+    ['worker', () => workerStatements],
+  ] as const)('allows every AWS API call the %s bundle’s code makes', (entry, of) => {
+    const allowed = new Set(of().flatMap((statement) => statement.actions));
+    const calls = awsCallsInSource(entry);
     expect(calls.length).toBeGreaterThan(0);
     for (const { action, file } of calls) expect(allowed, `${file} calls ${action}`).toContain(action);
   });
@@ -284,13 +385,13 @@ describe('a different configuration', () => {
   it('changes the functions the policy reads and promotes: ARNs as given, names in this account', () => {
     const expected = [billingArn, `${billingArn}:*`, arn('search'), `${arn('search')}:*`].sort();
     for (const action of ['lambda:UpdateAlias', 'lambda:GetAlias', 'lambda:ListVersionsByFunction']) {
-      expect(resourcesFor(statementsOfOther, action)).toEqual(expected);
+      expect([...new Set(resourcesFor(statementsOfOther, action))].sort()).toEqual(expected);
     }
     expect(JSON.stringify(statementsOfOther)).not.toContain('orders-service');
   });
 
-  it('invokes the function by its overridden name', () => {
-    expect(resourcesFor(statementsOfOther, 'lambda:InvokeFunction')).toEqual([arn('team-chatops')]);
+  it('invokes the worker by the overridden name', () => {
+    expect(resourcesFor(statementsOfOther, 'lambda:InvokeFunction')).toEqual([arn('team-chatops-worker')]);
   });
 });
 
@@ -313,15 +414,18 @@ describe('readDeploySettings', () => {
     expect(readDeploySettings(none, { CHATOPS_CONFIG: 'env.yml' }).configPath).toBe('env.yml');
   });
 
-  it.each(['1bot', 'with_underscore', 'x'.repeat(65), ''])('refuses the function name %j', (name) => {
+  it.each(['1bot', 'with_underscore', 'x'.repeat(58), ''])('refuses the function name %j', (name) => {
     expect(() => readDeploySettings((key) => (key === 'functionName' ? name : undefined), {})).toThrow(
       /functionName/,
     );
   });
 });
 
-/** Every `XCommand` the bot imports from an AWS SDK client, as the IAM action it needs. */
-function awsCallsInSource(): { action: string; file: string }[] {
+/**
+ * Every `XCommand` a bundle's code imports from an AWS SDK client, as the IAM action it needs: the
+ * files its entry point reaches through relative imports.
+ */
+function awsCallsInSource(entry: 'handler' | 'worker'): { action: string; file: string }[] {
   const prefixes: Record<string, string> = {
     dynamodb: 'dynamodb',
     lambda: 'lambda',
@@ -331,7 +435,7 @@ function awsCallsInSource(): { action: string; file: string }[] {
   const renamed: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
   const calls: { action: string; file: string }[] = [];
   const importFromClient = /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'@aws-sdk\/client-([a-z-]+)'/g;
-  for (const file of sourceFiles(join(REPO_ROOT, 'src'))) {
+  for (const file of reachableFiles(join(REPO_ROOT, 'src', `${entry}.ts`))) {
     for (const [, names = '', client = ''] of readFileSync(file, 'utf8').matchAll(importFromClient)) {
       const prefix = prefixes[client];
       if (!prefix)
@@ -351,11 +455,17 @@ function awsCallsInSource(): { action: string; file: string }[] {
   return calls;
 }
 
-/** src/**\/*.ts except src/local: the sandbox's stand-ins run on the developer's machine, not on Lambda. */
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return path === join(REPO_ROOT, 'src', 'local') ? [] : sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
+/** The source files a file reaches through relative imports (type-only imports included). */
+function reachableFiles(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const [, target = ''] of text.matchAll(/from\s+'(\.[^']+)'/g)) {
+      visit(join(dirname(file), target.endsWith('.ts') ? target : `${target}.ts`));
+    }
+  };
+  visit(entry);
+  return [...seen];
 }

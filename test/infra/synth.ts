@@ -22,8 +22,10 @@ export const FAKE_HANDLER = 'export const handler = async () => ({ statusCode: 2
 /** What `npm run build` writes, in miniature. */
 export function fakeBuildOutput(): string {
   const dir = tempDir();
-  writeFileSync(join(dir, 'handler.mjs'), FAKE_HANDLER);
-  writeFileSync(join(dir, 'handler.mjs.map'), '{"version":3,"sources":[],"mappings":""}\n');
+  for (const entry of ['handler', 'worker']) {
+    writeFileSync(join(dir, `${entry}.mjs`), FAKE_HANDLER);
+    writeFileSync(join(dir, `${entry}.mjs.map`), '{"version":3,"sources":[],"mappings":""}\n');
+  }
   return dir;
 }
 
@@ -71,12 +73,15 @@ const asList = <T>(value: T | T[] | undefined): T[] =>
  * Every statement of every identity policy in the template (policies and roles' inline policies),
  * with actions and resources sorted: their order means nothing to IAM.
  */
-export function identityStatements(template: Template): Statement[] {
+export function identityStatements(template: Template, roleId?: string): Statement[] {
   const documents: Json[] = [];
   for (const resource of Object.values(template.findResources('AWS::IAM::Policy'))) {
-    documents.push(resource.Properties.PolicyDocument);
+    const roles = asList(resource.Properties.Roles as Json[]).map(render);
+    if (roleId === undefined || roles.includes(`\${${roleId}}`))
+      documents.push(resource.Properties.PolicyDocument);
   }
-  for (const resource of Object.values(template.findResources('AWS::IAM::Role'))) {
+  for (const [id, resource] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+    if (roleId !== undefined && id !== roleId) continue;
     for (const policy of asList(resource.Properties.Policies))
       documents.push((policy as { PolicyDocument: Json }).PolicyDocument);
   }
@@ -88,6 +93,20 @@ export function identityStatements(template: Template): Statement[] {
       resources: asList(statement.Resource).map(render).sort(),
     })),
   );
+}
+
+/** The resource of a type whose logical id starts with `prefix` (CDK appends a hash). */
+export function resourceById(
+  template: Template,
+  type: string,
+  prefix: string,
+): { id: string; resource: Record<string, Json> } {
+  const found = Object.entries(template.findResources(type)).filter(([id]) =>
+    new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id),
+  );
+  if (found.length !== 1) throw new Error(`expected one ${type} ${prefix}…, found ${found.length}`);
+  const [id, resource] = found[0] as [string, Record<string, Json>];
+  return { id, resource };
 }
 
 /** The one resource of a type, with its logical id. */

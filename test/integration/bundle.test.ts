@@ -1,28 +1,37 @@
-// The artifact deployed to Lambda, dist/handler.mjs as `npm run build` makes it, answers a signed
-// /lambda status against the stand-ins, with its configuration bundled at build time.
-import { mkdtempSync } from 'node:fs';
+// The artifacts deployed to Lambda, dist/handler.mjs and dist/worker.mjs as `npm run build` makes
+// them: the Slack-facing one answers signed requests against the stand-ins with its configuration
+// bundled at build time, hands an approved request to the worker, and the worker applies it.
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: the build script is plain JavaScript, without type declarations.
-import { buildHandler } from '../../esbuild.config.mjs';
-import { type Harness, startHarness, textOf } from '../support/harness';
+import { buildBundles } from '../../esbuild.config.mjs';
+import { type Harness, requestIdIn, startHarness, textOf, USERS, WORKER_FUNCTION } from '../support/harness';
 
+type Bundle = {
+  handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+};
 let h: Harness;
-let bundled: { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }> };
-let built: { bytes: number };
+let bundled: Bundle;
+let worker: Bundle;
+let built: Record<'handler' | 'worker', { bytes: number; outfile: string }>;
 
 beforeAll(async () => {
   h = await startHarness();
-  const outfile = join(mkdtempSync(join(tmpdir(), 'chatops-build-')), 'handler.mjs');
-  built = await buildHandler({ outfile, quiet: true });
+  const outdir = mkdtempSync(join(tmpdir(), 'chatops-build-'));
+  built = await buildBundles({ outdir, quiet: true });
   // The bundle reads its variables at the first request, as on Lambda; it uses the bundled
   // chatops.config.yml (orders → orders-service), so CHATOPS_CONFIG stays unset.
   const { CHATOPS_CONFIG: _unused, ...env } = h.env;
   Object.assign(process.env, env);
   delete process.env.CHATOPS_CONFIG;
-  bundled = await import(pathToFileURL(outfile).href);
+  bundled = await import(pathToFileURL(built.handler.outfile).href);
+  worker = await import(pathToFileURL(built.worker.outfile).href);
+  h.lambda.onInvoke(WORKER_FUNCTION, (payload) =>
+    worker.handler(payload, { awsRequestId: `bundle-${Date.now()}` }),
+  );
 }, 60_000);
 
 afterAll(() => h.close());
@@ -31,7 +40,15 @@ describe('dist/handler.mjs', () => {
   it('is an ES module exporting a two-argument async handler', () => {
     expect(typeof bundled.handler).toBe('function');
     expect(bundled.handler.length).toBe(2);
-    expect(built.bytes).toBeGreaterThan(0);
+    expect(typeof worker.handler).toBe('function');
+    expect(worker.handler.length).toBe(2);
+  });
+
+  it('holds no way to move an alias: UpdateAlias is in the worker only', () => {
+    const code = (file: string) => readFileSync(file, 'utf8');
+    // The Lambda client's operation path for UpdateAlias, which only UpdateAliasCommand brings in.
+    expect(code(built.worker.outfile)).toMatch(/UpdateAliasCommand|"UpdateAlias",/);
+    expect(code(built.handler.outfile)).not.toContain('UpdateAliasCommand');
   });
 
   it('answers a signed /lambda status orders with every alias and its version', async () => {
@@ -43,6 +60,19 @@ describe('dist/handler.mjs', () => {
     expect(text).toContain('*dev* → 5');
     expect(text).toContain('*test* → 4');
     expect(text).toContain('*prod* → 3');
+  });
+
+  it('dist/worker.mjs applies an approved promotion: the alias moves and the audit trail says so', async () => {
+    await bundled.handler(h.commandEvent('promote orders dev→test'), {});
+    const posted = h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok).at(-1);
+    const id = requestIdIn(posted?.body.blocks);
+
+    const click = await h.click(id, 'approve', { user: USERS.approver });
+    await h.settle();
+
+    expect(click.statusCode).toBe(200);
+    expect(h.lambda.alias('orders-service', 'test').version).toBe('5');
+    expect((await h.events(id)).map((event) => event.action)).toEqual(['REQUESTED', 'APPROVED', 'APPLIED']);
   });
 
   it('refuses a forged request with 401', async () => {

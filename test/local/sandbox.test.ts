@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PlaygroundServer, startPlaygroundServer } from '../../src/local/sandbox/playground-server';
-import { BOT_FUNCTION, Sandbox, type SandboxSnapshot } from '../../src/local/sandbox/sandbox';
+import { Sandbox, type SandboxSnapshot, WORKER_FUNCTION } from '../../src/local/sandbox/sandbox';
 
 const RELEASES = 'C0RELEASES';
 const ORDERS_TEAM = 'G0ORDERSTEAM';
@@ -198,7 +198,7 @@ describe('POST /api/action', () => {
     ]);
     expect(sandbox.botInvocations).toEqual([
       expect.objectContaining({
-        functionName: BOT_FUNCTION,
+        functionName: WORKER_FUNCTION,
         invocationType: 'Event',
         payload: expect.objectContaining({ task: expect.objectContaining({ kind: 'apply' }) }),
       }),

@@ -1,6 +1,7 @@
 // Integration harness: dynalite, the Lambda API stand-in and the Slack stand-in on real HTTP,
 // the real handler (real Bolt receiver, real SDK clients reaching the stand-ins through
 // AWS_ENDPOINT_URL_*), and requests signed exactly as Slack signs them.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { ConsoleLogger, LogLevel } from '@slack/logger';
 import { createHandler } from '../../src/handler';
 import { createAuditTable } from '../../src/local/create-audit-table';
 import { startDynamoDb } from '../../src/local/stand-ins/dynamodb';
+import { DynamoDbProxy } from '../../src/local/stand-ins/dynamodb-proxy';
 import { type FunctionSpec, LambdaApiStandIn } from '../../src/local/stand-ins/lambda-api';
 import { SlackApiStandIn } from '../../src/local/stand-ins/slack-api';
 import {
@@ -16,11 +18,13 @@ import {
   signedSlackEvent,
   slashCommandBody,
 } from '../../src/local/stand-ins/slack-requests';
+import { createWorker } from '../../src/worker';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM = 'T0TEAM';
 export const TABLE = 'chatops-audit';
 export const BOT_FUNCTION = 'lambda-chatops';
+export const WORKER_FUNCTION = 'lambda-chatops-worker';
 
 /** Demo people: a developer, approvers, prod approvers (one through a user group). */
 export const USERS = {
@@ -93,8 +97,12 @@ export interface Harness {
   lambda: LambdaApiStandIn;
   slack: SlackApiStandIn;
   dynamo: DynamoDBClient;
+  /** Every DynamoDB call of the bot goes through it: inject faults with `failNext`. */
+  dynamoFaults: DynamoDbProxy;
   clock: TestClock;
   handler: (event: unknown, context: unknown) => Promise<unknown>;
+  /** The worker function's handler, which the Lambda stand-in runs for each Invoke of it. */
+  worker: (event: unknown, context: unknown) => Promise<unknown>;
   env: Record<string, string>;
   command(text: string, options?: RequestOptions): Promise<HttpReply>;
   /** The signed event of a slash command, for a handler other than the harness's own. */
@@ -140,6 +148,7 @@ export async function startHarness(
   options: { config?: string; functions?: Record<string, FunctionSpec>; slackScopes?: string[] } = {},
 ): Promise<Harness> {
   const db = await startDynamoDb();
+  const dynamoFaults = await DynamoDbProxy.start(db.endpoint);
   const lambda = await LambdaApiStandIn.start();
   const slack = await SlackApiStandIn.start({
     team: { id: TEAM, domain: 'test', name: 'Test' },
@@ -155,14 +164,15 @@ export async function startHarness(
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIDSTANDIN',
     AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
-    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
     AWS_ENDPOINT_URL_LAMBDA: lambda.url,
   });
   const dynamo = new DynamoDBClient({});
   await createAuditTable(dynamo, TABLE);
   for (const [name, spec] of Object.entries(options.functions ?? DEFAULT_FUNCTIONS))
     lambda.createFunction(name, spec);
-  lambda.createFunction(BOT_FUNCTION, { description: 'the bot itself' });
+  lambda.createFunction(BOT_FUNCTION, { description: 'the bot: its Slack-facing function' });
+  lambda.createFunction(WORKER_FUNCTION, { description: 'the bot: its worker function' });
 
   const dir = mkdtempSync(join(tmpdir(), 'chatops-test-'));
   const configPath = join(dir, 'chatops.config.yml');
@@ -173,13 +183,14 @@ export async function startHarness(
     AUDIT_TABLE_NAME: TABLE,
     CHATOPS_CONFIG: configPath,
     SLACK_API_URL: slack.apiUrl,
-    AWS_LAMBDA_FUNCTION_NAME: BOT_FUNCTION,
+    WORKER_FUNCTION_NAME: WORKER_FUNCTION,
   };
   const clock = new TestClock();
   const logger = new ConsoleLogger();
   logger.setLevel(LogLevel.ERROR);
   const handler = createHandler(env, { clock, logger });
-  lambda.onInvoke(BOT_FUNCTION, (payload) => handler(payload, {}));
+  const worker = createWorker(env, { clock, logger });
+  lambda.onInvoke(WORKER_FUNCTION, (payload) => worker(payload, { awsRequestId: randomUUID() }));
 
   const sign = (body: string, request: RequestOptions) =>
     signedSlackEvent(request.secret ?? SIGNING_SECRET, body, {
@@ -214,8 +225,10 @@ export async function startHarness(
     lambda,
     slack,
     dynamo,
+    dynamoFaults,
     clock,
     handler,
+    worker,
     env,
     command(text, request = {}) {
       return send(commandBody(text, request), request);
@@ -263,7 +276,8 @@ export async function startHarness(
     async close() {
       await lambda.idle();
       dynamo.destroy();
-      await Promise.all([lambda.close(), slack.close(), db.close()]);
+      await Promise.all([lambda.close(), slack.close(), dynamoFaults.close()]);
+      await db.close();
     },
   };
   return harness;

@@ -8,7 +8,7 @@ const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:chatops-slack-
 describe('readRuntimeEnv', () => {
   it('reads the Slack secrets from the environment', () => {
     // Act
-    const env = readRuntimeEnv({ ...ENV_SECRETS, ...TABLE, AWS_LAMBDA_FUNCTION_NAME: 'chatops-bot' });
+    const env = readRuntimeEnv({ ...ENV_SECRETS, ...TABLE, WORKER_FUNCTION_NAME: 'chatops-worker' });
 
     // Assess
     expect(env).toEqual({
@@ -16,7 +16,7 @@ describe('readRuntimeEnv', () => {
       auditTableName: 'chatops-audit',
       configPath: undefined,
       slackApiUrl: 'https://slack.com/api/',
-      selfFunctionName: 'chatops-bot',
+      workerFunctionName: 'chatops-worker',
     });
   });
 
@@ -27,7 +27,7 @@ describe('readRuntimeEnv', () => {
     // Assess
     expect(env.slackSecrets).toEqual({ kind: 'secretsManager', secretArn: ARN });
     expect(env.configPath).toBe('/opt/chatops.yml');
-    expect(env.selfFunctionName).toBeUndefined();
+    expect(env.workerFunctionName).toBeUndefined();
   });
 
   it('prefers secrets in the environment over an ARN', () => {

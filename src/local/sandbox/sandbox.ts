@@ -1,8 +1,8 @@
 // The sandbox: dynalite (kept on disk), the Lambda API stand-in seeded with the demo functions, the
-// Slack stand-in with the demo workspace, and the bot itself: the same handler that runs on
-// Lambda, reached the same way: a Function URL event signed as Slack signs it. Its asynchronous
-// work goes through an `Invoke` (InvocationType Event) of the bot's function in the Lambda
-// stand-in, whose handler is again this handler, as on AWS.
+// Slack stand-in with the demo workspace, and the bot itself: the same two functions that run on
+// Lambda, reached the same way: a Function URL event signed as Slack signs it for the
+// Slack-facing handler, whose asynchronous work goes through an `Invoke` (InvocationType Event)
+// of the worker function in the Lambda stand-in, which runs the worker's handler, as on AWS.
 //
 // The sandbox plays AWS's part for the bot, so it sets what Lambda would: the AWS SDK's endpoint,
 // region and credential variables in process.env, and the bot's own variables in its env.
@@ -24,6 +24,7 @@ import type { ChatopsConfig } from '../../domain/model';
 import type { AuditEvent } from '../../domain/request';
 import { createHandler } from '../../handler';
 import type { HttpResult } from '../../slack/lambda-events';
+import { createWorker } from '../../worker';
 import { createAuditTable } from '../create-audit-table';
 import { lambdaContext } from '../lambda-context';
 import { type DynamoDbStandIn, startDynamoDb } from '../stand-ins/dynamodb';
@@ -53,8 +54,10 @@ import { type RestoreSummary, SandboxLambdaState } from './lambda-state';
 
 export const SANDBOX_CONFIG = fileURLToPath(new URL('./sandbox.config.yml', import.meta.url));
 export const AUDIT_TABLE = 'lambda-chatops-sandbox-audit';
-/** The bot's own function in the Lambda stand-in: what AWS_LAMBDA_FUNCTION_NAME names on Lambda. */
+/** The bot's Slack-facing function in the Lambda stand-in. */
 export const BOT_FUNCTION = 'lambda-chatops-sandbox';
+/** The bot's worker function in the Lambda stand-in: what WORKER_FUNCTION_NAME names. */
+export const WORKER_FUNCTION = 'lambda-chatops-sandbox-worker';
 /** Slack gives up on an answer after this long and shows the user `operation_timeout`. */
 const SLACK_TIMEOUT_MS = 3000;
 const AUDIT_EVENTS_SHOWN = 12;
@@ -188,16 +191,19 @@ export class Sandbox {
       const restored = await state.restore(dynamoClient, AUDIT_TABLE);
 
       const signingSecret = randomBytes(16).toString('hex');
-      const handler = createHandler({
+      const env = {
         SLACK_SIGNING_SECRET: signingSecret,
         SLACK_BOT_TOKEN: slack.botToken,
         AUDIT_TABLE_NAME: AUDIT_TABLE,
         CHATOPS_CONFIG: SANDBOX_CONFIG,
         SLACK_API_URL: slack.apiUrl,
-        AWS_LAMBDA_FUNCTION_NAME: BOT_FUNCTION,
-      });
-      lambda.createFunction(BOT_FUNCTION, { description: 'The bot: this process runs its handler' });
-      lambda.onInvoke(BOT_FUNCTION, (payload) => handler(payload, lambdaContext(BOT_FUNCTION)));
+        WORKER_FUNCTION_NAME: WORKER_FUNCTION,
+      };
+      const handler = createHandler(env);
+      const worker = createWorker(env);
+      lambda.createFunction(BOT_FUNCTION, { description: 'The bot: its Slack-facing function' });
+      lambda.createFunction(WORKER_FUNCTION, { description: 'The bot: its worker, run by this process' });
+      lambda.onInvoke(WORKER_FUNCTION, (payload) => worker(payload, lambdaContext(WORKER_FUNCTION)));
       return new Sandbox(
         dir,
         restored,
@@ -329,7 +335,7 @@ export class Sandbox {
 
   /** The bot's invocations of its own function (its asynchronous work), as the Lambda stand-in saw them. */
   get botInvocations(): Invocation[] {
-    return this.lambda.invocations.filter((invocation) => invocation.functionName === BOT_FUNCTION);
+    return this.lambda.invocations.filter((invocation) => invocation.functionName === WORKER_FUNCTION);
   }
 
   /** Waits for the bot's asynchronous invocations to finish. */

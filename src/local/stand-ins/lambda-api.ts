@@ -72,6 +72,8 @@ export interface InjectedError {
   message: string;
   /** Sent as Retry-After (TooManyRequestsException). */
   retryAfterSeconds?: number;
+  /** Carry the call out first, then answer with this error: the change is made, its answer lost. */
+  afterApplying?: boolean;
 }
 
 export interface LambdaApiOptions {
@@ -299,12 +301,35 @@ export class LambdaApiStandIn {
       );
     }
     try {
+      const lost = this.injectedAfterApplying(route.operation);
+      if (lost) {
+        await this.dispatch(route, {
+          request,
+          response,
+          query: url.searchParams,
+          body,
+          call,
+          send: () => {},
+        });
+        throw lost;
+      }
       this.throwInjected(route.operation);
       await this.dispatch(route, { request, response, query: url.searchParams, body, call, send });
     } catch (error) {
       if (!(error instanceof LambdaApiError)) throw error;
       sendError(error);
     }
+  }
+
+  private injectedAfterApplying(operation: LambdaOperation): LambdaApiError | undefined {
+    const next = this.injected.get(operation)?.[0];
+    if (!next?.error.afterApplying) return undefined;
+    try {
+      this.throwInjected(operation);
+    } catch (error) {
+      return error as LambdaApiError;
+    }
+    return undefined;
   }
 
   private throwInjected(operation: LambdaOperation): void {

@@ -14,6 +14,16 @@ const ICONS: Record<AuditAction, string> = {
   APPLIED: ':rocket:',
   STALE: ':warning:',
   FAILED: ':boom:',
+  SHIFTED: ':twisted_rightwards_arrows:',
+  EXTENDED: ':hourglass_flowing_sand:',
+  PAUSED: ':double_vertical_bar:',
+  RESUMED: ':arrow_forward:',
+  PROMOTED_NOW: ':fast_forward:',
+  ROLLED_BACK: ':rewind:',
+  LOCKED: ':lock:',
+  UNLOCKED: ':unlock:',
+  DRIFTED: ':eyes:',
+  ADOPTED: ':inbox_tray:',
 };
 
 export function historyMessage({ fn, alias, events }: HistoryView): Message {

@@ -3,16 +3,20 @@ import { describe, expect, it } from 'vitest';
 import {
   type AuditAction,
   type Click,
+  changeMarker,
   decideCancel,
   decideClick,
   foldRequest,
+  hasMarker,
   isOpen,
-  needsRecovery,
+  needsApply,
   newRequestId,
   type RequestState,
   type RequestStatus,
+  type StepClaim,
+  withMarker,
 } from '../../../src/domain/request';
-import { auditEvent, CREATED_AT, changeRequest, EXPIRES_AT } from '../fixtures';
+import { auditEvent, changeRequest, EXPIRES_AT } from '../fixtures';
 
 const BEFORE_EXPIRY = new Date(Date.parse(EXPIRES_AT) - 1);
 const AT_EXPIRY = new Date(EXPIRES_AT);
@@ -454,40 +458,92 @@ describe('decideCancel', () => {
   });
 });
 
-describe('needsRecovery', () => {
-  const LIMIT_MS = 15 * 60_000;
+describe('needsApply', () => {
   const applying = stateAfter(1, [['APPROVED', 'UALICE']]);
   const lastAt = Date.parse(applying.events[applying.events.length - 1]?.at ?? '');
+  const claim = (step: number, untilMs: number): StepClaim => ({
+    step,
+    owner: 'invocation-1',
+    at: new Date(lastAt).toISOString(),
+    until: new Date(untilMs).toISOString(),
+  });
+  const step = applying.events.length + 1;
 
-  it.each<{ name: string; state: RequestState; now: number; expected: boolean }>([
-    { name: 'applying, just approved', state: applying, now: lastAt + 1_000, expected: false },
-    { name: 'applying, exactly at the limit', state: applying, now: lastAt + LIMIT_MS, expected: false },
-    { name: 'applying, past the limit', state: applying, now: lastAt + LIMIT_MS + 1, expected: true },
-    { name: 'pending, long ago', state: stateAfter(2, []), now: lastAt + 10 * LIMIT_MS, expected: false },
+  it.each<{
+    name: string;
+    state: RequestState;
+    claim: StepClaim | undefined;
+    now: number;
+    expected: boolean;
+  }>([
+    { name: 'applying, nobody claimed it', state: applying, claim: undefined, now: lastAt, expected: true },
     {
-      name: 'applied, long ago',
+      name: 'applying, a live claim',
+      state: applying,
+      claim: claim(step, lastAt + 60_000),
+      now: lastAt + 1_000,
+      expected: false,
+    },
+    {
+      name: 'applying, claim at its end',
+      state: applying,
+      claim: claim(step, lastAt + 60_000),
+      now: lastAt + 60_000,
+      expected: false,
+    },
+    {
+      name: 'applying, claim past its end',
+      state: applying,
+      claim: claim(step, lastAt + 60_000),
+      now: lastAt + 60_001,
+      expected: true,
+    },
+    {
+      name: 'applying, a claim of an earlier step',
+      state: applying,
+      claim: claim(step - 1, lastAt + 60_000),
+      now: lastAt,
+      expected: true,
+    },
+    { name: 'pending', state: stateAfter(2, []), claim: undefined, now: lastAt, expected: false },
+    {
+      name: 'applied',
       state: stateAfter(1, [
         ['APPROVED', 'UALICE'],
         ['APPLIED', 'UALICE'],
       ]),
-      now: lastAt + 10 * LIMIT_MS,
+      claim: undefined,
+      now: lastAt,
       expected: false,
     },
-  ])('$name → $expected', ({ state, now, expected }) => {
-    // Act
-    const result = needsRecovery(state, new Date(now), LIMIT_MS);
+  ])('$name → $expected', ({ state, claim: held, now, expected }) => {
+    expect(needsApply(state, held, new Date(now))).toBe(expected);
+  });
+});
 
-    // Assess
-    expect(result).toBe(expected);
+describe('change markers', () => {
+  it('puts this change’s marker in place of an earlier one and keeps the rest of the description', () => {
+    const earlier = withMarker('orders prod', changeMarker('R000000001', 3));
+
+    const next = withMarker(earlier, changeMarker('R000000002', 4));
+
+    expect(next).toBe('orders prod [lambda-chatops R000000002#4]');
+    expect(hasMarker(next, changeMarker('R000000002', 4))).toBe(true);
+    expect(hasMarker(next, changeMarker('R000000001', 3))).toBe(false);
+    expect(hasMarker(next, changeMarker('R000000002', 5))).toBe(false);
   });
 
-  it('is anchored on the last event, not on the request’s creation', () => {
-    // Prepare
-    const state = stateAfter(1, [['APPROVED', 'UALICE']]);
-    const now = new Date(Date.parse(CREATED_AT) + LIMIT_MS + 60_000);
+  it('stays within Lambda’s 256 characters, cutting the description and never the marker', () => {
+    const marker = changeMarker('R000000001', 12);
 
-    // Act / Assess: approved at +2 min, so only 14 minutes have passed since
-    expect(needsRecovery(state, now, LIMIT_MS)).toBe(false);
+    const result = withMarker('é'.repeat(300), marker);
+
+    expect(Array.from(result)).toHaveLength(256);
+    expect(result.endsWith(marker)).toBe(true);
+  });
+
+  it('is the marker alone on an empty description', () => {
+    expect(withMarker('', changeMarker('R000000001', 2))).toBe('[lambda-chatops R000000001#2]');
   });
 });
 

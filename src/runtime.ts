@@ -1,0 +1,122 @@
+// What both composition roots build the same way, once per container: the configuration, the
+// Slack secrets and Web API client, the logger and the audit table's adapters. The Slack-facing
+// function (src/handler.ts) and the worker (src/worker.ts) differ only in what they add.
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConsoleLogger, type Logger, LogLevel } from '@slack/logger';
+import { WebClient } from '@slack/web-api';
+import { AwsLambdaRegistry } from './adapters/aws-lambda-registry';
+import { DynamoDbAuditLog } from './adapters/dynamodb-audit-log';
+import { DynamoDbRequestStore } from './adapters/dynamodb-request-store';
+import { SlackDirectory } from './adapters/slack-directory';
+import { loadConfigFile, validateConfig } from './config';
+import type { ChatopsConfig } from './domain/model';
+import type { RuntimeEnv } from './env';
+import { type Clock, systemClock, type WorkQueue } from './ports';
+import { SlackMessenger } from './slack/cards';
+import type { SlackDeps } from './slack/context';
+import type { SlackSecrets } from './slack/create-app';
+
+/** Set by esbuild to the validated chatops.config.yml; undefined when running from source. */
+declare const __CHATOPS_BUNDLED_CONFIG__: unknown;
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  random?: (size: number) => Uint8Array;
+  logger?: Logger;
+}
+
+export interface SharedRuntime {
+  secrets: SlackSecrets;
+  slack: SlackDeps;
+  settings: RuntimeEnv;
+}
+
+/** The adapters both functions share; `queue` is how this function hands work to the worker. */
+export async function buildShared(
+  settings: RuntimeEnv,
+  lambda: LambdaClient,
+  queue: (slack: () => SlackDeps) => WorkQueue,
+  options: RuntimeOptions,
+): Promise<SharedRuntime> {
+  const config = loadConfig(settings);
+  const logger = options.logger ?? defaultLogger();
+  const dynamo = new DynamoDBClient({});
+  const secrets = await slackSecrets(settings);
+  const web = new WebClient(secrets.botToken, {
+    slackApiUrl: settings.slackApiUrl,
+    logger,
+    // Slack's 3 seconds leave no room for Slack's default patient retries.
+    retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
+    rejectRateLimitedCalls: true,
+  });
+  const clock = options.clock ?? systemClock;
+  const slack: SlackDeps = {
+    deps: {
+      config,
+      registry: new AwsLambdaRegistry(lambda, clock),
+      audit: new DynamoDbAuditLog(settings.auditTableName, dynamo),
+      requests: new DynamoDbRequestStore(settings.auditTableName, dynamo),
+      directory: new SlackDirectory(web, clock),
+      queue: queue(() => slack),
+      clock,
+      random: options.random ?? ((size) => randomBytes(size)),
+    },
+    messenger: new SlackMessenger(web, logger),
+    logger,
+  };
+  return { secrets, slack, settings };
+}
+
+function loadConfig(settings: RuntimeEnv): ChatopsConfig {
+  if (settings.configPath) return loadConfigFile(settings.configPath);
+  if (typeof __CHATOPS_BUNDLED_CONFIG__ !== 'undefined') {
+    return validateConfig(__CHATOPS_BUNDLED_CONFIG__, 'chatops.config.yml (bundled)');
+  }
+  return loadConfigFile('chatops.config.yml');
+}
+
+async function slackSecrets(settings: RuntimeEnv): Promise<SlackSecrets> {
+  const source = settings.slackSecrets;
+  if (source.kind === 'env') return { signingSecret: source.signingSecret, botToken: source.botToken };
+  const client = new SecretsManagerClient({});
+  const result = await client.send(new GetSecretValueCommand({ SecretId: source.secretArn }));
+  let parsed: Partial<SlackSecrets> = {};
+  try {
+    parsed = JSON.parse(result.SecretString ?? '{}') as Partial<SlackSecrets>;
+  } catch {
+    throw new Error(
+      `The secret SLACK_SECRET_ARN names is not JSON: store {"signingSecret": "...", "botToken": "..."}`,
+    );
+  }
+  const missing = (['signingSecret', 'botToken'] as const).filter(
+    (key) => typeof parsed[key] !== 'string' || !parsed[key],
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `The secret SLACK_SECRET_ARN names lacks ${missing.join(' and ')}: store {"signingSecret": "...", "botToken": "..."}`,
+    );
+  }
+  return parsed as SlackSecrets;
+}
+
+function defaultLogger(): Logger {
+  const logger = new ConsoleLogger();
+  logger.setLevel(LogLevel.INFO);
+  logger.setName('lambda-chatops');
+  return logger;
+}
+
+/** Builds once per container; a failed build (Secrets Manager down) is tried again next time. */
+export function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let ready: Promise<T> | undefined;
+  return () => {
+    ready ??= build().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+}

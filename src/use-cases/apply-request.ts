@@ -1,0 +1,122 @@
+// Applies an approved request, in the worker (DESIGN.md sections 3 and 6). Exactly one invocation
+// calls UpdateAlias for a request, however often Lambda delivers the work: before any AWS call
+// the invocation takes the claim on the request's next step (a conditional write); one that
+// finds the claim held by a live invocation leaves. APPLIED means this request's own
+// UpdateAlias moved the alias: the alias's RevisionId must still be the one the request
+// recorded, and if it is not, only the change marker this step wrote into the alias's
+// description can say that the move was ours (after a lost answer or a dead invocation).
+import { ChatopsError } from '../domain/errors';
+import { type AliasInfo, isSplit } from '../domain/model';
+import {
+  type AuditAction,
+  type AuditEvent,
+  type ChangeRequest,
+  changeMarker,
+  eventFor,
+  foldRequest,
+  hasMarker,
+  nextStep,
+  withMarker,
+} from '../domain/request';
+import type { AliasUpdater } from '../ports';
+import type { Deps } from './deps';
+import { describeSplit, loadState, MAX_RACES, type StoredState } from './requests';
+
+/**
+ * How long a claim holds: longer than the worker's timeout (30 s), so a holder past it is dead.
+ * Until then, nobody else may call AWS for the step.
+ */
+export const CLAIM_LEASE_MS = 60_000;
+
+export interface WorkerDeps extends Deps {
+  aliases: AliasUpdater;
+}
+
+export interface ApplyResult extends StoredState {
+  /** False when this invocation did nothing: not APPLYING, or another one holds the claim. */
+  acted: boolean;
+}
+
+interface Outcome {
+  action: Extract<AuditAction, 'APPLIED' | 'STALE' | 'FAILED'>;
+  reason?: string;
+  revisionId?: string;
+}
+
+export async function applyRequest(deps: WorkerDeps, requestId: string, owner: string): Promise<ApplyResult> {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const loaded = await loadState(deps, requestId);
+    const { state } = loaded;
+    if (state.status !== 'APPLYING') return { ...loaded, acted: false };
+    const step = nextStep(state);
+    const claim = await deps.requests.claim(requestId, step, {
+      owner,
+      now: deps.clock.now(),
+      leaseMs: CLAIM_LEASE_MS,
+    });
+    if (!claim.taken) return { ...loaded, acted: false };
+    // Without an earlier claim on this step, nobody of this request can have called AWS for it
+    // yet: an alias that moved was moved by someone else.
+    const outcome = await moveAlias(deps, state.request, step, claim.previous !== undefined);
+    const lastApprover = state.approvals[state.approvals.length - 1] ?? 'system';
+    const event: AuditEvent = {
+      ...eventFor(
+        state.request,
+        outcome.action,
+        outcome.action === 'APPLIED' ? lastApprover : 'system',
+        deps.clock.now(),
+        outcome.reason,
+      ),
+      ...(outcome.revisionId === undefined ? {} : { revisionId: outcome.revisionId }),
+      seq: step,
+    };
+    if (await deps.requests.append(event)) {
+      return { ...loaded, state: foldRequest(state.request, [...state.events, event]), acted: true };
+    }
+  }
+  throw new ChatopsError('CONFLICT', `Request ${requestId} kept changing while being applied.`);
+}
+
+async function moveAlias(
+  deps: WorkerDeps,
+  request: ChangeRequest,
+  step: number,
+  mayHaveCalled: boolean,
+): Promise<Outcome> {
+  const marker = changeMarker(request.id, step);
+  const ours = (alias: AliasInfo) =>
+    mayHaveCalled && alias.revisionId !== request.fromRevisionId && hasMarker(alias.description, marker);
+  const before = await deps.registry.getAlias(request.functionName, request.alias);
+  if (before.revisionId !== request.fromRevisionId) {
+    return ours(before) ? { action: 'APPLIED', revisionId: before.revisionId } : stale(request, before);
+  }
+  try {
+    const after = await deps.aliases.updateAlias(request.functionName, request.alias, {
+      version: request.toVersion,
+      revisionId: request.fromRevisionId,
+      weights: {},
+      description: withMarker(before.description, marker),
+    });
+    return { action: 'APPLIED', revisionId: after.revisionId };
+  } catch (error) {
+    if (!(error instanceof ChatopsError)) throw error;
+    // The call may have gone through with its answer lost (the SDK's retry then meets 412, or
+    // gives up): the alias says whether it did.
+    const now = await deps.registry.getAlias(request.functionName, request.alias).catch(() => undefined);
+    if (now && now.revisionId !== request.fromRevisionId && hasMarker(now.description, marker)) {
+      return { action: 'APPLIED', revisionId: now.revisionId };
+    }
+    const moved = error.code === 'ALIAS_MOVED' || (now && now.revisionId !== request.fromRevisionId);
+    return moved ? stale(request, now) : { action: 'FAILED', reason: error.message };
+  }
+}
+
+function stale(request: ChangeRequest, alias: AliasInfo | undefined): Outcome {
+  const where = alias
+    ? ` (now at version ${alias.version}${isSplit(alias) ? `, ${describeSplit(alias)}` : ''})`
+    : '';
+  return {
+    action: 'STALE',
+    reason: `${request.alias} was changed outside this request${where}; nothing was overwritten`,
+  };
+}

@@ -1,0 +1,50 @@
+// The composition root of the worker function (DESIGN.md section 6): the bot's asynchronous work,
+// invoked by the Slack-facing function (InvocationType Event) and, later, by its schedules. It
+// alone holds lambda:UpdateAlias. Lambda delivers these events at least once, sometimes
+// concurrently: every task is safe to run twice (see applyRequest's claim).
+import { randomUUID } from 'node:crypto';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { AwsAliasUpdater } from './adapters/aws-alias-updater';
+import { InProcessWorkQueue } from './adapters/in-process-work-queue';
+import { isTaskEvent } from './adapters/task-event';
+import { readWorkerEnv } from './env';
+import { buildShared, once, type RuntimeOptions } from './runtime';
+import { runTask, type WorkerSlackDeps } from './slack/tasks';
+
+export type WorkerHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export function createWorker(
+  env: Record<string, string | undefined>,
+  options: RuntimeOptions = {},
+): WorkerHandler {
+  const runtime = once(async (): Promise<WorkerSlackDeps> => {
+    const settings = readWorkerEnv(env);
+    const lambda = new LambdaClient({});
+    let self: WorkerSlackDeps;
+    // Work the worker hands itself runs in this invocation, after what it is doing.
+    const queue = new InProcessWorkQueue((task) => runTask(task, self, randomUUID()));
+    const { slack } = await buildShared(settings, lambda, () => queue, options);
+    self = { ...slack, deps: { ...slack.deps, aliases: new AwsAliasUpdater(lambda) } };
+    return self;
+  });
+  return async (event, context) => {
+    if (!isTaskEvent(event)) {
+      // Not ours: say so in the logs and end without an error (nothing to retry).
+      const slack = await runtime();
+      slack.logger.warn("worker: ignored an event that is not one of the bot's tasks");
+      return { ok: false };
+    }
+    const slack = await runtime();
+    await runTask(event.task, slack, invocationId(context));
+    return { ok: true };
+  };
+}
+
+/** Lambda's request id, which its retries of the same event keep; a fresh id elsewhere. */
+function invocationId(context: unknown): string {
+  const id = (context as { awsRequestId?: unknown } | null)?.awsRequestId;
+  return typeof id === 'string' && id ? id : randomUUID();
+}
+
+/** The Lambda entry point. */
+export const handler = createWorker(process.env);
