@@ -185,6 +185,17 @@ describe('AssumeRole', () => {
     expect(sts.assumeRoles).toEqual([]);
   });
 
+  it('refuses a RoleArn that is not a role ARN with ValidationError, and records nothing', async () => {
+    const error = await failure(assume({ RoleArn: 'lambda-chatops-reader-role' }));
+
+    expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual([
+      'ValidationError',
+      'Request ARN is invalid',
+      400,
+    ]);
+    expect(sts.assumeRoles).toEqual([]);
+  });
+
   it("honours DurationSeconds up to the role's MaxSessionDuration and refuses more", async () => {
     const short = await assume({ ExternalId: 'org-7f3a', DurationSeconds: 900 });
     const long = await assume({ RoleArn: PROMOTER, DurationSeconds: 7200 });

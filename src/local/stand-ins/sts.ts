@@ -108,6 +108,8 @@ const NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const API_VERSION = '2011-06-15';
 const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
+/** What STS takes for a role ARN at all (a well-formed ARN of a role that does not exist is AccessDenied). */
+const ANY_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/;
 const SESSION_CHARS = /^[\w+=,.@-]*$/;
 const EXTERNAL_ID_CHARS = /^[\w+=,.@:/-]*$/;
 const CHAINED_SESSION_LIMIT = 3600;
@@ -305,6 +307,8 @@ export class StsStandIn implements IdentityVerifier {
       length(requestedSourceIdentity, 'sourceIdentity', 2, 64),
       pattern(requestedSourceIdentity, 'sourceIdentity', SESSION_CHARS, '[\\w+=,.@-]*'),
     ]);
+    if (!ANY_ROLE_ARN.test(roleArn ?? ''))
+      throw new StsError(400, 'ValidationError', 'Request ARN is invalid');
     const arn = roleArn ?? '';
     const session = sessionName ?? '';
     // A source identity, once set, stays with every session of the chain.
@@ -322,32 +326,16 @@ export class StsStandIn implements IdentityVerifier {
     if (externalId !== undefined) record.externalId = externalId;
     this.assumeRoles.push(record);
     try {
-      return this.grant(
-        caller,
-        arn,
-        session,
-        externalId,
-        sourceIdentity,
-        requestedSourceIdentity,
-        durationSeconds,
-        record,
-      );
+      return this.grant(caller, record, requestedSourceIdentity);
     } catch (error) {
       if (error instanceof StsError) record.outcome = error.code;
       throw error;
     }
   }
 
-  private grant(
-    caller: AwsIdentity,
-    roleArn: string,
-    session: string,
-    externalId: string | undefined,
-    sourceIdentity: string | undefined,
-    requestedSourceIdentity: string | undefined,
-    durationSeconds: number,
-    record: AssumeRoleRecord,
-  ): string {
+  /** Decides on a validated request (its record, completed here) and issues the credentials. */
+  private grant(caller: AwsIdentity, request: AssumeRoleRecord, requested: string | undefined): string {
+    const { roleArn, roleSessionName: session, externalId, sourceIdentity, durationSeconds } = request;
     const denied = (action: string) =>
       new StsError(
         403,
@@ -362,9 +350,7 @@ export class StsStandIn implements IdentityVerifier {
     if (role.externalId !== undefined && externalId !== role.externalId) throw denied('sts:AssumeRole');
     if (sourceIdentity !== undefined) {
       const changed =
-        caller.sourceIdentity !== undefined &&
-        requestedSourceIdentity !== undefined &&
-        requestedSourceIdentity !== caller.sourceIdentity;
+        caller.sourceIdentity !== undefined && requested !== undefined && requested !== caller.sourceIdentity;
       if (changed || !role.allowSetSourceIdentity || !isAllowed(caller, 'sts:SetSourceIdentity')) {
         throw denied('sts:SetSourceIdentity');
       }
@@ -402,7 +388,7 @@ export class StsStandIn implements IdentityVerifier {
     if (sourceIdentity !== undefined) identity.sourceIdentity = sourceIdentity;
     if (role.allowedActions !== undefined) identity.allowedActions = [...role.allowedActions];
     this.identities.set(identity.accessKeyId, identity);
-    record.accessKeyId = identity.accessKeyId;
+    request.accessKeyId = identity.accessKeyId;
     return responseXml(
       'AssumeRole',
       [
