@@ -104,7 +104,7 @@ export interface LambdaApiOptions {
   accountId?: string;
   /** When given, signatures are verified with these; otherwise any access key is accepted. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** Accounts mode: requests are authenticated and served per account and region (see the header). */
+  /** Accounts mode: requests are authenticated and served per account and region (see the header); `credentials` is then unused. */
   identities?: IdentityVerifier;
 }
 
@@ -169,7 +169,7 @@ export class LambdaApiStandIn {
   readonly asyncErrors: unknown[] = [];
 
   private readonly defaultFunctions: LambdaFunctions;
-  /** Accounts mode: the functions of each `account/region` besides the default ones. */
+  /** The functions of each `account/region`, the default one included (served in accounts mode). */
   private readonly scopes = new Map<string, LambdaFunctions>();
   /** The account and region the current request is served from (the default outside a request). */
   private readonly requestScope = new AsyncLocalStorage<LambdaFunctions>();
