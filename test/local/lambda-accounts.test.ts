@@ -213,6 +213,41 @@ describe('a role assumed in another account', () => {
   });
 });
 
+describe('a resource-based policy', () => {
+  it('lets another account call the actions it grants on the function, by ARN, and no others', async () => {
+    // Prepare
+    target.createFunction('ledger', { versions: [{}, {}], aliases: { live: '1' } });
+    target.addPermission('ledger', { principal: BOT.arn, action: 'lambda:GetAlias' });
+    target.addPermission('ledger', { principal: '123456789012', action: 'lambda:UpdateAlias' });
+    const ledgerArn = `arn:aws:lambda:eu-west-1:${TARGET}:function:ledger`;
+    const bot = lambdaClient(BOT);
+
+    // Act
+    const read = await bot.send(new GetAliasCommand({ FunctionName: ledgerArn, Name: 'live' }));
+    const moved = await bot.send(
+      new UpdateAliasCommand({ FunctionName: ledgerArn, Name: 'live', FunctionVersion: '2' }),
+    );
+    const listed = await failure(bot.send(new ListAliasesCommand({ FunctionName: ledgerArn })));
+    const byName = await failure(bot.send(new GetAliasCommand({ FunctionName: 'ledger', Name: 'live' })));
+
+    // Assess
+    expect(read.AliasArn).toBe(`${ledgerArn}:live`);
+    expect(moved.FunctionVersion).toBe('2');
+    expect(target.alias('ledger', 'live').version).toBe('2');
+    expect(listed.message).toBe(
+      `User: ${BOT.arn} is not authorized to perform: lambda:ListAliases on resource: ${ledgerArn} ` +
+        'because no resource-based policy allows the lambda:ListAliases action',
+    );
+    expect(byName.name).toBe('ResourceNotFoundException');
+    expect(lambda.calls.map((c) => [c.operation, c.status, c.account])).toEqual([
+      ['GetAlias', 200, TARGET],
+      ['UpdateAlias', 200, TARGET],
+      ['ListAliases', 403, '123456789012'],
+      ['GetAlias', 404, '123456789012'],
+    ]);
+  });
+});
+
 describe('refusals', () => {
   it("keeps the bot's own credentials out of another account's functions", async () => {
     // Prepare

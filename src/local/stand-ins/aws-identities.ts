@@ -11,6 +11,7 @@
 //   authenticate(request, verifier, {service, acceptsRegion, fallbackRegion})
 //       → {identity, region} or {refusal: {status, name, message}}
 //   isAllowed(identity, action)  whether the identity's policies allow an IAM action
+//   actionMatches(patterns, action)   IAM action patterns with `*`
 import { checkSignature, credentialScopeOf, type SignatureRefusal, type SignedRequest } from './sigv4';
 
 export interface AwsIdentity {
@@ -99,8 +100,12 @@ export function authenticate(
 }
 
 export function isAllowed(identity: AwsIdentity, action: string): boolean {
-  if (identity.allowedActions === undefined) return true;
-  return identity.allowedActions.some((pattern) => wildcard(pattern).test(action));
+  return identity.allowedActions === undefined || actionMatches(identity.allowedActions, action);
+}
+
+/** Whether one of the IAM action patterns (`lambda:Get*`, `lambda:*`) covers the action. */
+export function actionMatches(patterns: readonly string[], action: string): boolean {
+  return patterns.some((pattern) => wildcard(pattern).test(action));
 }
 
 function wildcard(pattern: string): RegExp {

@@ -9,19 +9,26 @@
 // `identities` (the STS stand-in), it is every account and region that has functions: each request
 // is authenticated against the verifier (known key, session token for temporary keys, signature,
 // expiry), served from the signer's account in the region of its credential scope, and refused as
-// AWS does when it names another account's function (AccessDeniedException, no resource policy is
-// modelled) or an action the identity's policies do not allow.
+// AWS does when it names another account's function that no resource-based policy opens to the
+// caller (AccessDeniedException) or an action the identity's policies do not allow.
 //
 // Public API (besides the single-account methods below):
 //   LambdaApiStandIn.start({identities: sts, region?, accountId?})   accounts mode
 //   inAccount(accountId, region?) → LambdaAccountRegion: createFunction, updateFunction,
-//       publishVersion, setAlias, alias, onInvoke, functionArn for that account and region
+//       publishVersion, setAlias, alias, onInvoke, functionArn for that account and region, and
+//       addPermission(name, {principal, action}) (a resource-based policy statement)
 //   calls[i].account / region / caller / sourceIdentity: who made each authenticated call
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AwsIdentity, authenticate, type IdentityVerifier, isAllowed } from './aws-identities';
+import {
+  type AwsIdentity,
+  actionMatches,
+  authenticate,
+  type IdentityVerifier,
+  isAllowed,
+} from './aws-identities';
 import {
   BodyTooLargeError,
   delay,
@@ -119,6 +126,12 @@ export interface LambdaAccountRegion {
   setAlias(name: string, alias: string, version: string, weights?: Record<string, number>): void;
   alias(name: string, alias: string): AliasState;
   onInvoke(functionName: string, handler: InvokeHandler): void;
+  /**
+   * A resource-based policy statement, as `lambda add-permission` adds it: lets `principal` (an
+   * account id or an IAM ARN) of another account call `action` (`lambda:GetAlias`, `lambda:*`...)
+   * on this function, by ARN. The caller's own policies must allow the action too.
+   */
+  addPermission(functionName: string, statement: { principal: string; action: string }): void;
 }
 
 interface Exchange {
@@ -174,6 +187,8 @@ export class LambdaApiStandIn {
   /** The account and region the current request is served from (the default outside a request). */
   private readonly requestScope = new AsyncLocalStorage<LambdaFunctions>();
   private readonly handlers = new Map<string, InvokeHandler>();
+  /** Resource-based policy statements, by handlerKey. */
+  private readonly permissions = new Map<string, { principal: string; action: string }[]>();
   private readonly injected = new Map<string, { error: InjectedError; remaining: number }[]>();
   private readonly pending = new Set<Promise<void>>();
   private running: RunningServer | undefined;
@@ -239,6 +254,12 @@ export class LambdaApiStandIn {
       },
       alias: (name, alias) => inScope(() => this.alias(name, alias)),
       onInvoke: (name, handler) => inScope(() => this.onInvoke(name, handler)),
+      addPermission: (name, statement) => {
+        const functionName = fns.nameOf(name);
+        if (!fns.has(functionName)) throw new Error(`addPermission(${name}): createFunction first`);
+        const key = handlerKey(fns, functionName);
+        this.permissions.set(key, [...(this.permissions.get(key) ?? []), { ...statement }]);
+      },
     };
   }
 
@@ -417,53 +438,73 @@ export class LambdaApiStandIn {
       return sendJson(response, status, { message }, { 'x-amzn-errortype': name });
     }
     const { identity, region } = authentication;
-    const fns =
-      this.scopes.get(scopeKey(identity.account, region)) ?? new LambdaFunctions(region, identity.account);
     call.account = identity.account;
     call.region = region;
     call.caller = identity.arn;
     if (identity.sourceIdentity !== undefined) call.sourceIdentity = identity.sourceIdentity;
-    await this.requestScope.run(fns, async () => {
-      if (route === undefined) {
-        call.status = 404;
-        return sendAwsError(
-          response,
-          new LambdaApiError(
-            404,
-            'UnknownOperationException',
-            `The stand-in serves no operation at ${request.method} ${signed.rawPath}`,
-          ),
-        );
-      }
+    const fail = (error: LambdaApiError) => {
+      call.status = error.status;
+      sendAwsError(response, error);
+    };
+    if (route === undefined) {
+      return fail(
+        new LambdaApiError(
+          404,
+          'UnknownOperationException',
+          `The stand-in serves no operation at ${request.method} ${signed.rawPath}`,
+        ),
+      );
+    }
+    try {
+      const fns = this.authorize(route, identity, this.scope(identity.account, region));
+      call.account = fns.accountId;
       call.functionName = fns.nameOf(route.functionReference);
-      try {
-        this.authorize(route, identity, fns);
+      await this.requestScope.run(fns, async () => {
         this.throwInjected(route.operation);
         await this.dispatch(route, exchange);
-      } catch (error) {
-        if (!(error instanceof LambdaApiError)) throw error;
-        call.status = error.status;
-        sendAwsError(response, error);
-      }
-    });
+      });
+    } catch (error) {
+      if (!(error instanceof LambdaApiError)) throw error;
+      fail(error);
+    }
   }
 
-  /** What IAM decides before Lambda looks for the function: the account, then the caller's policies. */
-  private authorize(route: Route, identity: AwsIdentity, fns: LambdaFunctions): void {
+  /** An account's functions in a region; one that has none yet is empty (and not kept). */
+  private scope(accountId: string, region: string): LambdaFunctions {
+    return this.scopes.get(scopeKey(accountId, region)) ?? new LambdaFunctions(region, accountId);
+  }
+
+  /**
+   * What IAM decides before Lambda looks for the function, and the functions that answer: the
+   * caller's own account's, or another account's that a resource-based policy opens to it.
+   */
+  private authorize(route: Route, identity: AwsIdentity, own: LambdaFunctions): LambdaFunctions {
     const action = IAM_ACTIONS[route.operation];
     const named =
       /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:([a-z0-9-]+):)?(\d{12}):(?:function:)?([a-zA-Z0-9_-]+)(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/.exec(
         route.functionReference,
       );
-    if (named !== null && named[2] !== identity.account) {
-      const [, region = fns.region, account, name, qualifier] = named;
-      const resource = `arn:aws:lambda:${region}:${account}:function:${name}${qualifier === undefined ? '' : `:${qualifier}`}`;
-      throw accessDenied(identity, action, resource, 'resource-based');
+    if (named === null || named[2] === identity.account) {
+      if (!isAllowed(identity, action)) {
+        const name = own.nameOf(route.functionReference);
+        throw accessDenied(identity, action, own.functionArn(name, route.aliasName), 'identity-based');
+      }
+      return own;
     }
-    if (!isAllowed(identity, action)) {
-      const name = fns.nameOf(route.functionReference);
-      throw accessDenied(identity, action, fns.functionArn(name, route.aliasName), 'identity-based');
-    }
+    const [, region = own.region, account = '', name = '', qualifier] = named;
+    const resource = `arn:aws:lambda:${region}:${account}:function:${name}${qualifier === undefined ? '' : `:${qualifier}`}`;
+    const statements = this.permissions.get(`${scopeKey(account, region)}/${name}`) ?? [];
+    const granted = statements.some(
+      (statement) =>
+        actionMatches([statement.action], action) &&
+        [identity.account, `arn:aws:iam::${identity.account}:root`, identity.arn, identity.roleArn].includes(
+          statement.principal,
+        ),
+    );
+    if (!granted) throw accessDenied(identity, action, resource, 'resource-based');
+    if (!isAllowed(identity, action)) throw accessDenied(identity, action, resource, 'identity-based');
+    // Another region's function stays unreachable: the signing region is the endpoint's.
+    return this.scope(account, own.region);
   }
 
   private throwInjected(operation: LambdaOperation): void {

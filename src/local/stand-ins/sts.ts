@@ -13,7 +13,7 @@
 //            allowedActions?})              trustedPrincipals: account ids or principal/role ARNs
 //   identityOf(accessKeyId) → AwsIdentity | undefined   (account, arn, sourceIdentity, expiresAt...)
 //   now() / clock                           credential lifetimes follow `clock` (tests move it)
-//   assumeRoles: AssumeRoleRecord[]         every AssumeRole that was authenticated, granted or not
+//   assumeRoles: AssumeRoleRecord[]         every authenticated, well-formed AssumeRole, granted or refused
 //   calls: StsCall[]                        every request, refused ones included
 //   failNext(operation, {status, code, message}, times?)   injected errors, after authentication
 //   loseNextAnswer(operation, times?)       the operation runs (credentials issued), the answer is lost
