@@ -3,9 +3,32 @@
 // SigV4 Authorization header for `lambda`; errors carry AWS's names, status codes and message style
 // (header x-amzn-errortype, body {Type, message}); every request, refused ones included, is recorded.
 // Tests and the sandbox drive the state directly (createFunction, publishVersion, setAlias...).
+//
+// Accounts and regions: by default the stand-in is one account (123456789012) in one region
+// (us-east-1) and accepts any access key (or only `credentials` when given). Started with
+// `identities` (the STS stand-in), it is every account and region that has functions: each request
+// is authenticated against the verifier (known key, session token for temporary keys, signature,
+// expiry), served from the signer's account in the region of its credential scope, and refused as
+// AWS does when it names another account's function that no resource-based policy opens to the
+// caller (AccessDeniedException) or an action the identity's policies do not allow.
+//
+// Public API (besides the single-account methods below):
+//   LambdaApiStandIn.start({identities: sts, region?, accountId?})   accounts mode
+//   inAccount(accountId, region?) → LambdaAccountRegion: createFunction, updateFunction,
+//       publishVersion, setAlias, alias, onInvoke, functionArn for that account and region, and
+//       addPermission(name, {principal, action}) (a resource-based policy statement)
+//   calls[i].account / region / caller / sourceIdentity: who made each authenticated call
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type AwsIdentity,
+  actionMatches,
+  authenticate,
+  type IdentityVerifier,
+  isAllowed,
+} from './aws-identities';
 import {
   BodyTooLargeError,
   delay,
@@ -51,6 +74,12 @@ export interface LambdaCall {
   invocationType?: InvocationType;
   status: number;
   at: number;
+  /** In accounts mode, once authenticated: the account and region served, the signer's ARN. */
+  account?: string;
+  region?: string;
+  caller?: string;
+  /** The SourceIdentity of the signer's session (what CloudTrail would show). */
+  sourceIdentity?: string;
 }
 
 export type InvocationType = 'Event' | 'RequestResponse' | 'DryRun';
@@ -62,6 +91,8 @@ export interface Invocation {
   invocationType: InvocationType;
   payload: unknown;
   at: number;
+  account?: string;
+  region?: string;
 }
 
 export type InvokeHandler = (payload: unknown, invocation: Invocation) => Promise<unknown>;
@@ -82,6 +113,27 @@ export interface LambdaApiOptions {
   accountId?: string;
   /** When given, signatures are verified with these; otherwise any access key is accepted. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Accounts mode: requests are authenticated and served per account and region (see the header); `credentials` is then unused. */
+  identities?: IdentityVerifier;
+}
+
+/** The functions of one account in one region, driven directly by tests and the sandbox. */
+export interface LambdaAccountRegion {
+  readonly accountId: string;
+  readonly region: string;
+  functionArn(name: string, qualifier?: string): string;
+  createFunction(name: string, spec?: FunctionSpec): void;
+  updateFunction(name: string, spec: VersionSpec): void;
+  publishVersion(name: string, spec?: VersionSpec): string;
+  setAlias(name: string, alias: string, version: string, weights?: Record<string, number>): void;
+  alias(name: string, alias: string): AliasState;
+  onInvoke(functionName: string, handler: InvokeHandler): void;
+  /**
+   * A resource-based policy statement, as `lambda add-permission` adds it: lets `principal` (an
+   * account id or an IAM ARN) of another account call `action` (`lambda:GetAlias`, `lambda:*`...)
+   * on this function, by ARN. The caller's own policies must allow the action too.
+   */
+  addPermission(functionName: string, statement: { principal: string; action: string }): void;
 }
 
 interface Exchange {
@@ -104,6 +156,17 @@ const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
 const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_VERSIONS_PAGE = 50;
+/** The IAM action each operation is authorised as. */
+const IAM_ACTIONS: Record<LambdaOperation, string> = {
+  GetAlias: 'lambda:GetAlias',
+  ListAliases: 'lambda:ListAliases',
+  UpdateAlias: 'lambda:UpdateAlias',
+  GetFunction: 'lambda:GetFunction',
+  GetFunctionConfiguration: 'lambda:GetFunctionConfiguration',
+  ListVersionsByFunction: 'lambda:ListVersionsByFunction',
+  PublishVersion: 'lambda:PublishVersion',
+  Invoke: 'lambda:InvokeFunction',
+};
 /** Errors whose modelled member is `Message`, not `message` (client-lambda's schemas). */
 const CAPITALISED_MESSAGE = new Set([
   'ResourceNotFoundException',
@@ -120,8 +183,14 @@ export class LambdaApiStandIn {
   /** What asynchronous (Event) invocations threw: recorded, never thrown. */
   readonly asyncErrors: unknown[] = [];
 
-  private readonly functions: LambdaFunctions;
+  private readonly defaultFunctions: LambdaFunctions;
+  /** The functions of each `account/region`, the default one included (served in accounts mode). */
+  private readonly scopes = new Map<string, LambdaFunctions>();
+  /** The account and region the current request is served from (the default outside a request). */
+  private readonly requestScope = new AsyncLocalStorage<LambdaFunctions>();
   private readonly handlers = new Map<string, InvokeHandler>();
+  /** Resource-based policy statements, by handlerKey. */
+  private readonly permissions = new Map<string, { principal: string; action: string }[]>();
   private readonly injected = new Map<string, { error: InjectedError; remaining: number }[]>();
   private readonly pending = new Set<Promise<void>>();
   private running: RunningServer | undefined;
@@ -131,7 +200,13 @@ export class LambdaApiStandIn {
     region: string,
     accountId: string,
   ) {
-    this.functions = new LambdaFunctions(region, accountId);
+    this.defaultFunctions = new LambdaFunctions(region, accountId);
+    this.scopes.set(scopeKey(accountId, region), this.defaultFunctions);
+  }
+
+  // The dispatch code reads `this.functions`; in accounts mode each request runs in its own scope.
+  private get functions(): LambdaFunctions {
+    return this.requestScope.getStore() ?? this.defaultFunctions;
   }
 
   static async start(options: LambdaApiOptions = {}): Promise<LambdaApiStandIn> {
@@ -153,11 +228,41 @@ export class LambdaApiStandIn {
   }
 
   get region(): string {
-    return this.functions.region;
+    return this.defaultFunctions.region;
   }
 
   get accountId(): string {
-    return this.functions.accountId;
+    return this.defaultFunctions.accountId;
+  }
+
+  /** The functions of another account and/or region (accounts mode serves them; created on first use). */
+  inAccount(accountId: string, region: string = this.region): LambdaAccountRegion {
+    if (!/^\d{12}$/.test(accountId)) throw new TypeError(`inAccount: not an account id: ${accountId}`);
+    if (!/^[a-z]{2}(?:-gov)?-[a-z]+-\d$/.test(region))
+      throw new TypeError(`inAccount: not a region: ${region}`);
+    const key = scopeKey(accountId, region);
+    const fns = this.scopes.get(key) ?? new LambdaFunctions(region, accountId);
+    this.scopes.set(key, fns);
+    const inScope = <T>(work: () => T): T => this.requestScope.run(fns, work);
+    return {
+      accountId,
+      region,
+      functionArn: (name, qualifier) => fns.functionArn(name, qualifier),
+      createFunction: (name, spec = {}) => fns.create(name, spec),
+      updateFunction: (name, spec) => fns.updateLatest(name, spec),
+      publishVersion: (name, spec = {}) => fns.publish(name, spec),
+      setAlias: (name, alias, version, weights = {}) => {
+        fns.setAlias(name, alias, version, weights);
+      },
+      alias: (name, alias) => inScope(() => this.alias(name, alias)),
+      onInvoke: (name, handler) => inScope(() => this.onInvoke(name, handler)),
+      addPermission: (name, statement) => {
+        const functionName = fns.nameOf(name);
+        if (!fns.has(functionName)) throw new Error(`addPermission(${name}): createFunction first`);
+        const key = handlerKey(fns, functionName);
+        this.permissions.set(key, [...(this.permissions.get(key) ?? []), { ...statement }]);
+      },
+    };
   }
 
   functionArn(name: string, qualifier?: string): string {
@@ -211,7 +316,7 @@ export class LambdaApiStandIn {
     if (!this.functions.has(name)) {
       throw new Error(`onInvoke(${functionName}): createFunction('${name}') first`);
     }
-    this.handlers.set(name, handler);
+    this.handlers.set(handlerKey(this.functions, name), handler);
   }
 
   /** Resolves once every asynchronous invocation accepted so far, and those they start, has finished. */
@@ -267,21 +372,26 @@ export class LambdaApiStandIn {
     }
     await delay(this.latencyMs);
 
-    const refusal = checkSignature(
-      {
-        method: request.method ?? 'GET',
-        rawPath: url.pathname,
-        rawQuery: url.search.slice(1),
-        headers: request.headers,
-        body,
-      },
-      {
-        region: this.functions.region,
-        service: 'lambda',
-        now: new Date(),
-        credentials: this.options.credentials,
-      },
-    );
+    const signed = {
+      method: request.method ?? 'GET',
+      rawPath: url.pathname,
+      rawQuery: url.search.slice(1),
+      headers: request.headers,
+      body,
+    };
+    if (this.options.identities !== undefined) {
+      return this.serveAuthenticated(
+        route,
+        { request, response, query: url.searchParams, body, call, send },
+        signed,
+      );
+    }
+    const refusal = checkSignature(signed, {
+      region: this.functions.region,
+      service: 'lambda',
+      now: new Date(),
+      credentials: this.options.credentials,
+    });
     if (refusal !== null) {
       call.status = refusal.status;
       return sendJson(
@@ -330,6 +440,101 @@ export class LambdaApiStandIn {
       return error as LambdaApiError;
     }
     return undefined;
+  }
+
+  /** Accounts mode: the signer's identity decides the account, its credential scope the region. */
+  private async serveAuthenticated(
+    route: Route | undefined,
+    exchange: Exchange,
+    signed: Parameters<typeof authenticate>[0],
+  ): Promise<void> {
+    const { request, response, call } = exchange;
+    const verifier = this.options.identities;
+    if (verifier === undefined) throw new Error('serveAuthenticated without identities');
+    const regions = new Set([...this.scopes.values()].map((fns) => fns.region));
+    const authentication = authenticate(signed, verifier, {
+      service: 'lambda',
+      acceptsRegion: (region) => regions.has(region),
+      fallbackRegion: this.region,
+    });
+    if (authentication.refusal !== undefined) {
+      const { status, name, message } = authentication.refusal;
+      call.status = status;
+      return sendJson(response, status, { message }, { 'x-amzn-errortype': name });
+    }
+    const { identity, region } = authentication;
+    call.account = identity.account;
+    call.region = region;
+    call.caller = identity.arn;
+    if (identity.sourceIdentity !== undefined) call.sourceIdentity = identity.sourceIdentity;
+    const fail = (error: LambdaApiError) => {
+      call.status = error.status;
+      sendAwsError(response, error);
+    };
+    if (route === undefined) {
+      return fail(
+        new LambdaApiError(
+          404,
+          'UnknownOperationException',
+          `The stand-in serves no operation at ${request.method} ${signed.rawPath}`,
+        ),
+      );
+    }
+    try {
+      const fns = this.authorize(route, identity, this.scope(identity.account, region));
+      call.account = fns.accountId;
+      call.functionName = fns.nameOf(route.functionReference);
+      await this.requestScope.run(fns, async () => {
+        const lost = this.injectedAfterApplying(route.operation);
+        if (lost) {
+          await this.dispatch(route, { ...exchange, send: () => {} });
+          throw lost;
+        }
+        this.throwInjected(route.operation);
+        await this.dispatch(route, exchange);
+      });
+    } catch (error) {
+      if (!(error instanceof LambdaApiError)) throw error;
+      fail(error);
+    }
+  }
+
+  /** An account's functions in a region; one that has none yet is empty (and not kept). */
+  private scope(accountId: string, region: string): LambdaFunctions {
+    return this.scopes.get(scopeKey(accountId, region)) ?? new LambdaFunctions(region, accountId);
+  }
+
+  /**
+   * What IAM decides before Lambda looks for the function, and the functions that answer: the
+   * caller's own account's, or another account's that a resource-based policy opens to it.
+   */
+  private authorize(route: Route, identity: AwsIdentity, own: LambdaFunctions): LambdaFunctions {
+    const action = IAM_ACTIONS[route.operation];
+    const named =
+      /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:([a-z0-9-]+):)?(\d{12}):(?:function:)?([a-zA-Z0-9_-]+)(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/.exec(
+        route.functionReference,
+      );
+    if (named === null || named[2] === identity.account) {
+      if (!isAllowed(identity, action)) {
+        const name = own.nameOf(route.functionReference);
+        throw accessDenied(identity, action, own.functionArn(name, route.aliasName), 'identity-based');
+      }
+      return own;
+    }
+    const [, region = own.region, account = '', name = '', qualifier] = named;
+    const resource = `arn:aws:lambda:${region}:${account}:function:${name}${qualifier === undefined ? '' : `:${qualifier}`}`;
+    const statements = this.permissions.get(`${scopeKey(account, region)}/${name}`) ?? [];
+    const granted = statements.some(
+      (statement) =>
+        actionMatches([statement.action], action) &&
+        [identity.account, `arn:aws:iam::${identity.account}:root`, identity.arn, identity.roleArn].includes(
+          statement.principal,
+        ),
+    );
+    if (!granted) throw accessDenied(identity, action, resource, 'resource-based');
+    if (!isAllowed(identity, action)) throw accessDenied(identity, action, resource, 'identity-based');
+    // Another region's function stays unreachable: the signing region is the endpoint's.
+    return this.scope(account, own.region);
   }
 
   private throwInjected(operation: LambdaOperation): void {
@@ -469,8 +674,12 @@ export class LambdaApiStandIn {
       at: Date.now(),
     };
     if (target.qualifier !== undefined) invocation.qualifier = target.qualifier;
+    if (this.options.identities !== undefined) {
+      invocation.account = this.functions.accountId;
+      invocation.region = this.functions.region;
+    }
     this.invocations.push(invocation);
-    const handler = this.handlers.get(target.functionName);
+    const handler = this.handlers.get(handlerKey(this.functions, target.functionName));
 
     if (invocationType === 'Event') {
       this.runAfterResponse(response, send, handler, payload, invocation);
@@ -579,6 +788,27 @@ export class LambdaApiStandIn {
       LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
     };
   }
+}
+
+function scopeKey(accountId: string, region: string): string {
+  return `${accountId}/${region}`;
+}
+
+function handlerKey(fns: LambdaFunctions, name: string): string {
+  return `${scopeKey(fns.accountId, fns.region)}/${name}`;
+}
+
+function accessDenied(
+  identity: AwsIdentity,
+  action: string,
+  resource: string,
+  policy: 'resource-based' | 'identity-based',
+): LambdaApiError {
+  return new LambdaApiError(
+    403,
+    'AccessDeniedException',
+    `User: ${identity.arn} is not authorized to perform: ${action} on resource: ${resource} because no ${policy} policy allows the ${action} action`,
+  );
 }
 
 function matchRoute(method: string, rawPath: string): Route | undefined {

@@ -209,3 +209,24 @@ function hmac(key: string | Buffer, data: string): Buffer {
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
+
+export interface CredentialScope {
+  accessKeyId: string;
+  region: string;
+  service: string;
+}
+
+/**
+ * The access key and scope a request claims in its Authorization header, before any check: a
+ * stand-in that serves several accounts or regions needs them to know which secret and region to
+ * verify against. Undefined when the header is missing or malformed (checkSignature says why).
+ */
+export function credentialScopeOf(
+  headers: Record<string, string | string[] | undefined>,
+): CredentialScope | undefined {
+  const authorization = single(headers.authorization);
+  const credential = /Credential=([^,\s]+)/.exec(authorization ?? '')?.[1];
+  const [accessKeyId, , region, service] = (credential ?? '').split('/');
+  if (!accessKeyId || !region || !service) return undefined;
+  return { accessKeyId, region, service };
+}
