@@ -10,6 +10,17 @@ const EXAMPLES = [
   ['`/lambda rollback orders prod`', 'ask to point prod back at its version before the last change'],
   ['`/lambda history orders prod`', 'the audit trail, newest first'],
   ['`/lambda cancel R7K2M9QX4`', 'withdraw your pending request'],
+  [
+    '`/lambda promote orders test→prod --canary 10% --bake 10m`',
+    "send prod's new version 10% of the traffic for 10 minutes, judged by its own errors, then 100%",
+  ],
+  ['`/lambda promote orders test→prod --linear 25% --every 5m`', '25%, 50%, 75%, then 100%, 5 minutes each'],
+  [
+    '`/lambda promote orders test→prod --override hotfix for INC-42`',
+    'through a freeze window: says why, and needs one more approval',
+  ],
+  ['`/lambda lock orders prod --for 2h migrating the database`', "hold prod: others' requests wait"],
+  ['`/lambda unlock orders prod`', 'end that lock (`/lambda locks` lists them all)'],
 ];
 
 export function helpMessage(): Message {

@@ -1,6 +1,7 @@
 // The `/lambda` listener: parse, run the subcommand, answer in the acknowledgement itself
 // (the fastest reply Slack can get), errors included. Holds no business rule.
 import type { App, SlashCommand } from '@slack/bolt';
+import { ChatopsError } from '../../../domain/errors';
 import { type Command, parseCommand, USAGE } from '../../../domain/parse-command';
 import type { Message } from '../../blocks/common';
 import { errorMessage } from '../../blocks/error';
@@ -13,7 +14,10 @@ export type Reply = { message: Message; visibility: 'ephemeral' | 'in_channel' }
 
 export function registerLambdaCommand(app: App, slack: SlackDeps): void {
   app.command('/lambda', async ({ command, ack }) => {
-    const parsed = parseCommand(command.text ?? '');
+    const { functions } = slack.deps.config;
+    const parsed = parseCommand(command.text ?? '', {
+      stagesOf: (fn) => (Object.hasOwn(functions, fn) ? functions[fn]?.stages : undefined),
+    });
     if (!parsed.ok) {
       await ack(ephemeral(errorMessage(parsed.error, parsed.usage)));
       return;
@@ -36,6 +40,8 @@ export function registerLambdaCommand(app: App, slack: SlackDeps): void {
 }
 
 function run(parsed: Command, command: SlashCommand, slack: SlackDeps): Promise<Reply> {
+  const missing = notYetAvailable(parsed);
+  if (missing) return Promise.reject(new ChatopsError('INVALID_REQUEST', missing));
   switch (parsed.kind) {
     case 'promote':
     case 'rollback':
@@ -44,6 +50,21 @@ function run(parsed: Command, command: SlashCommand, slack: SlackDeps): Promise<
     default:
       return readCommand(parsed, command, slack);
   }
+}
+
+/**
+ * Commands the parser knows before their use cases exist: refused, never half-done. A canary
+ * that silently moved 100% of the traffic, or a lock that locked nothing, would be worse than no
+ * answer. `--all-at-once`, `--skip-stages` and `--override` change nothing yet, so they pass.
+ */
+function notYetAvailable(parsed: Command): string | undefined {
+  if (parsed.kind === 'lock' || parsed.kind === 'unlock' || parsed.kind === 'locks') {
+    return `\`${parsed.kind}\` is not available yet.`;
+  }
+  if (parsed.kind === 'promote' && parsed.rollout && parsed.rollout.strategy !== 'allAtOnce') {
+    return `${parsed.rollout.strategy === 'canary' ? '`--canary`' : '`--linear`'} rollouts are not available yet.`;
+  }
+  return undefined;
 }
 
 export const ephemeral = (message: Message) => ({
