@@ -1,9 +1,30 @@
 // Loads and validates chatops.config.yml (DESIGN.md section 5). Errors name the file, the path
 // inside it and what is wrong, so a broken deploy fails at cold start with a sentence, not later
 // with a stack trace. Unknown keys are errors: a typo must never silently widen who may approve.
+// The sections of DESIGN.md section 5 beyond functions and approvals have their own readers
+// (config-rollouts.ts, config-freezes.ts, config-links.ts, config-accounts.ts), all built on the
+// shared value readers of config-values.ts; durations use the domain's one parser.
 import { readFileSync } from 'node:fs';
 import { load as loadYaml } from 'js-yaml';
-import { defaultGuardrails } from './domain/config-model';
+import { checkAccounts, readAccounts, readLocation } from './config-accounts';
+import { readFreezes } from './config-freezes';
+import { readLinks } from './config-links';
+import { readRollouts } from './config-rollouts';
+import {
+  aliasEntries,
+  asAlias,
+  asAliasList,
+  asApprovalRule,
+  asChannel,
+  asDuration,
+  asObject,
+  checkKeys,
+  define,
+  type Fail,
+  SLACK_CHANNEL,
+  SLACK_TEAM,
+} from './config-values';
+import type { AutoPromoteRule, DriftSettings, StageOrderMode } from './domain/config-model';
 import type { ApprovalRule, ChatopsConfig, ManagedFunction } from './domain/model';
 
 export class ConfigError extends Error {
@@ -18,18 +39,34 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_APPROVAL: ApprovalRule = { approvers: 'anyone', required: 1 };
-const TOP_LEVEL_KEYS = ['functions', 'approvals', 'selfApproval', 'requestTtlMinutes', 'channels', 'team'];
-const FUNCTION_KEYS = ['functionName', 'stages'];
-const APPROVAL_KEYS = ['approvers', 'required'];
+const TOP_LEVEL_KEYS = [
+  'functions',
+  'approvals',
+  'selfApproval',
+  'requestTtlMinutes',
+  'channels',
+  'team',
+  'rollouts',
+  'freezes',
+  'freezeOverride',
+  'stageOrder',
+  'minSoak',
+  'drift',
+  'links',
+  'autoPromote',
+  'accounts',
+];
+const FUNCTION_KEYS = ['functionName', 'stages', 'region', 'account', 'links'];
+const DRIFT_KEYS = ['every', 'channel'];
+const AUTO_PROMOTE_KEYS = ['from', 'after', 'channel'];
+const STAGE_ORDERS: StageOrderMode[] = ['warn', 'strict'];
+/** The heartbeat runs every 5 minutes (DESIGN.md 3b): a shorter drift period could not be kept. */
+const HEARTBEAT = { ms: 5 * 60_000, why: '5m (the heartbeat runs every 5 minutes)' };
+const DEFAULT_DRIFT_EVERY_MS = 15 * 60_000;
 
-/** Lambda alias names: AWS's own pattern, and not a bare version number. */
-const ALIAS_NAME = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
 const FUNCTION_KEY = /^[a-zA-Z0-9-_]{1,64}$/;
 const FUNCTION_NAME =
   /^(arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:)?[a-zA-Z0-9-_]{1,64}$/;
-const SLACK_PRINCIPAL = /^[UWS][A-Z0-9]{2,}$/;
-const SLACK_CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
-const SLACK_TEAM = /^[TE][A-Z0-9]{2,}$/;
 
 /** Reads a YAML or JSON file (JSON is YAML) and validates it. */
 export function loadConfigFile(file: string): ChatopsConfig {
@@ -62,6 +99,8 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
 
   const functionsRaw = asObject(root.functions ?? fail('functions', 'is required'), 'functions', fail);
   const functions: Record<string, ManagedFunction> = {};
+  /** Where each function's account was read from, for errors about it. */
+  const accountPaths: Record<string, string> = {};
   if (Object.keys(functionsRaw).length === 0) fail('functions', 'must list at least one function');
   for (const [key, value] of Object.entries(functionsRaw)) {
     const path = `functions.${key}`;
@@ -73,14 +112,21 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
       fail(`${path}.functionName`, 'must be a Lambda function name or function ARN (without a qualifier)');
     }
     const stages = entry.stages === undefined ? [] : asAliasList(entry.stages, `${path}.stages`, fail);
-    define(functions, key, { key, functionName: functionName as string, stages });
+    const location = readLocation(entry, functionName as string, path, fail);
+    const links = entry.links === undefined ? undefined : readLinks(entry.links, `${path}.links`, fail);
+    define(functions, key, {
+      key,
+      functionName: functionName as string,
+      stages,
+      ...location,
+      ...(links === undefined ? {} : { links }),
+    });
+    define(accountPaths, key, entry.account === undefined ? `${path}.functionName` : `${path}.account`);
   }
 
   const approvalsRaw = root.approvals === undefined ? {} : asObject(root.approvals, 'approvals', fail);
   const approvals: Record<string, ApprovalRule> = {};
-  for (const [alias, value] of Object.entries(approvalsRaw)) {
-    const path = `approvals.${alias}`;
-    if (alias !== 'default' && !ALIAS_NAME.test(alias)) fail(path, 'is not a valid Lambda alias name');
+  for (const [alias, value, path] of aliasEntries(approvalsRaw, 'approvals', fail, { allowDefault: true })) {
     define(approvals, alias, asApprovalRule(value, path, fail));
   }
 
@@ -111,8 +157,25 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
     fail('team', 'must be a Slack team id such as T0123ABCD');
   }
 
+  const stageOrder = root.stageOrder ?? 'warn';
+  if (!STAGE_ORDERS.includes(stageOrder as StageOrderMode)) fail('stageOrder', 'must be warn or strict');
+
+  const drift = root.drift === undefined ? undefined : readDrift(root.drift, fail);
+  const accounts = readAccounts(root.accounts, fail);
+  checkAccounts(functions, accounts, accountPaths, fail);
+
   return {
-    ...defaultGuardrails(),
+    rollouts: readRollouts(root.rollouts, fail),
+    freezes: readFreezes(root.freezes, fail),
+    ...(root.freezeOverride === undefined
+      ? {}
+      : { freezeOverride: asApprovalRule(root.freezeOverride, 'freezeOverride', fail) }),
+    stageOrder: stageOrder as StageOrderMode,
+    minSoakMs: readMinSoak(root.minSoak, fail),
+    ...(drift === undefined ? {} : { drift }),
+    links: root.links === undefined ? {} : readLinks(root.links, 'links', fail),
+    autoPromote: readAutoPromote(root.autoPromote, drift, fail),
+    accounts,
     functions,
     approvals: {
       ...approvals,
@@ -125,68 +188,58 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
   };
 }
 
-type Fail = (path: string, problem: string) => never;
-
-/** An own property even for keys such as `__proto__`, which plain assignment would not create. */
-function define<T>(object: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+function readDrift(raw: unknown, fail: Fail): DriftSettings {
+  const drift = asObject(raw, 'drift', fail);
+  checkKeys(drift, DRIFT_KEYS, 'drift', fail);
+  if (drift.channel === undefined)
+    fail('drift.channel', 'is required: the Slack channel id drift alerts go to');
+  return {
+    everyMs:
+      drift.every === undefined
+        ? DEFAULT_DRIFT_EVERY_MS
+        : asDuration(drift.every, 'drift.every', fail, HEARTBEAT),
+    channel: asChannel(drift.channel, 'drift.channel', fail),
+  };
 }
 
-function asObject(value: unknown, path: string, fail: Fail): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return fail(path, 'must be a mapping of keys to values');
+function readMinSoak(raw: unknown, fail: Fail): Record<string, number> {
+  const minSoakMs: Record<string, number> = {};
+  if (raw === undefined) return minSoakMs;
+  for (const [alias, value, path] of aliasEntries(asObject(raw, 'minSoak', fail), 'minSoak', fail, {
+    allowDefault: false,
+  })) {
+    define(minSoakMs, alias, asDuration(value, path, fail));
   }
-  return value as Record<string, unknown>;
+  return minSoakMs;
 }
 
-function checkKeys(object: Record<string, unknown>, allowed: string[], path: string, fail: Fail): void {
-  for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) {
-      fail(path ? `${path}.${key}` : key, `is not a known key (expected one of: ${allowed.join(', ')})`);
+function readAutoPromote(
+  raw: unknown,
+  drift: DriftSettings | undefined,
+  fail: Fail,
+): Record<string, AutoPromoteRule> {
+  const rules: Record<string, AutoPromoteRule> = {};
+  if (raw === undefined) return rules;
+  for (const [target, value, path] of aliasEntries(asObject(raw, 'autoPromote', fail), 'autoPromote', fail, {
+    allowDefault: false,
+  })) {
+    const entry = asObject(value, path, fail);
+    checkKeys(entry, AUTO_PROMOTE_KEYS, path, fail);
+    if (entry.from === undefined) fail(`${path}.from`, 'is required: the alias whose version is promoted');
+    const from = asAlias(entry.from, `${path}.from`, fail);
+    if (from === target) fail(`${path}.from`, `is the target alias itself (${target})`);
+    if (entry.after === undefined)
+      fail(`${path}.after`, 'is required: how long a version soaks first, e.g. 1h');
+    const afterMs = asDuration(entry.after, `${path}.after`, fail);
+    // The card must go somewhere: the entry's channel, else the drift channel.
+    if (entry.channel === undefined && drift === undefined) {
+      fail(`${path}.channel`, 'is required when drift.channel is not set (where the request card is posted)');
     }
-  }
-}
-
-function asAliasList(value: unknown, path: string, fail: Fail): string[] {
-  if (!Array.isArray(value)) return fail(path, 'must be a list of alias names, e.g. [dev, test, prod]');
-  const seen = new Set<string>();
-  return value.map((alias, index) => {
-    if (typeof alias !== 'string' || !ALIAS_NAME.test(alias)) {
-      fail(`${path}[${index}]`, 'is not a valid Lambda alias name');
-    }
-    if (seen.has(alias as string)) fail(`${path}[${index}]`, `lists "${alias}" twice`);
-    seen.add(alias as string);
-    return alias as string;
-  });
-}
-
-function asApprovalRule(value: unknown, path: string, fail: Fail): ApprovalRule {
-  const rule = asObject(value, path, fail);
-  checkKeys(rule, APPROVAL_KEYS, path, fail);
-  const approvers = rule.approvers ?? 'anyone';
-  if (approvers !== 'anyone') {
-    if (!Array.isArray(approvers) || approvers.length === 0) {
-      fail(
-        `${path}.approvers`,
-        'must be `anyone` or a non-empty list of Slack user (U…) and user group (S…) ids',
-      );
-    }
-    (approvers as unknown[]).forEach((id, index) => {
-      if (typeof id !== 'string' || !SLACK_PRINCIPAL.test(id)) {
-        fail(`${path}.approvers[${index}]`, 'must be a Slack user id (U…, W…) or user group id (S…)');
-      }
+    define(rules, target, {
+      from,
+      afterMs,
+      ...(entry.channel === undefined ? {} : { channel: asChannel(entry.channel, `${path}.channel`, fail) }),
     });
   }
-  const required = rule.required ?? 1;
-  if (typeof required !== 'number' || !Number.isInteger(required) || required < 1 || required > 10) {
-    fail(`${path}.required`, 'must be a whole number from 1 to 10');
-  }
-  if (Array.isArray(approvers)) {
-    const users = approvers.filter((id) => !String(id).startsWith('S'));
-    const hasGroup = users.length < approvers.length;
-    if (!hasGroup && users.length < (required as number)) {
-      fail(`${path}.required`, `needs ${required} approvals but only ${users.length} approver(s) are listed`);
-    }
-  }
-  return { approvers: approvers as ApprovalRule['approvers'], required: required as number };
+  return rules;
 }

@@ -108,6 +108,8 @@ describe('parseConfig', () => {
           key: 'orders',
           functionName: 'arn:aws:lambda:eu-west-1:123456789012:function:orders-service',
           stages: [],
+          account: '123456789012',
+          region: 'eu-west-1',
         },
       },
       approvals: {
