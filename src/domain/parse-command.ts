@@ -326,7 +326,7 @@ type OptionKind = 'value' | 'switch' | 'text';
 type OptionValues = Partial<Record<string, string | undefined>>;
 type Options = { ok: true; values: OptionValues; rest: string[] } | ParseError;
 
-const OPTION = /^--([a-zA-Z][a-zA-Z-]*)(?:=(.*))?$/;
+const OPTION = /^--([^=]+)(?:=(.*))?$/;
 /** An em or en dash where `--` was typed: what autocorrect does to `--canary`. */
 const DASHED_OPTION = /^[—–]([a-zA-Z][a-zA-Z-]*)(?:=(.*))?$/;
 
