@@ -29,7 +29,23 @@ export function slackDate(iso: string, format = '{date_short_pretty} {time}'): s
   return `<!date^${seconds}^${format}|${fallback} UTC>`;
 }
 
-/** Truncates to `max` characters, marking the cut, so a long description cannot break a block. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Truncates to at most `max` UTF-16 code units (what JavaScript and Slack's limits count),
+ * marking the cut with `…`, so a long description cannot break a block. The cut falls between
+ * grapheme clusters: never inside a surrogate pair (a lone surrogate is invalid text, which
+ * Slack rejects), nor between an emoji and its skin tone or the parts of a ZWJ family. A single
+ * cluster longer than the limit is dropped whole rather than split.
+ */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  const budget = max - 1; // room for the ellipsis
+  let kept = '';
+  for (const { segment } of graphemes.segment(text)) {
+    if (kept.length + segment.length > budget) break;
+    kept += segment;
+  }
+  return `${kept}…`;
 }
