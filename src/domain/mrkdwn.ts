@@ -1,6 +1,7 @@
 // Slack mrkdwn escaping. Text that users or AWS control (descriptions, command text, alias names)
 // goes through `escapeText` so it cannot mention @channel, ping users or forge links: Slack
 // treats only `<…>` sequences as mentions and links, and `&`, `<`, `>` are its escapes.
+import { safeHttpsUrl } from './safe-url';
 
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -19,6 +20,18 @@ export function mentionUser(userId: string): string {
 
 export function mentionGroup(groupId: string): string {
   return /^S[A-Z0-9]+$/.test(groupId) ? `<!subteam^${groupId}>` : escapeText(groupId);
+}
+
+/**
+ * A link whose label is escaped text. A URL that is not a safe https URL (see safe-url.ts) is
+ * dropped and the label shown alone: a link is never built from an unchecked string. Slack reads
+ * `&amp;` in a link's URL as `&`.
+ */
+export function link(url: string, label: string): string {
+  const safe = safeHttpsUrl(url);
+  if (safe === undefined) return escapeText(label);
+  const target = safe.replace(/&/g, '&amp;');
+  return `<${target}|${escapeText(label) || target}>`;
 }
 
 /** Slack's date formatting: each reader sees their own time zone; the fallback is UTC. */

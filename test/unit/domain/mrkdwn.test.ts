@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { code, escapeText, mentionGroup, mentionUser, slackDate, truncate } from '../../../src/domain/mrkdwn';
+import {
+  code,
+  escapeText,
+  link,
+  mentionGroup,
+  mentionUser,
+  slackDate,
+  truncate,
+} from '../../../src/domain/mrkdwn';
 
 describe('escapeText', () => {
   it.each([
@@ -138,5 +146,19 @@ describe('truncate', () => {
         expect(clusters(text).slice(0, kept.length)).toEqual(kept);
       }),
     );
+  });
+});
+
+describe('link', () => {
+  it.each<[string, string, string]>([
+    ['https://g.example/c/abc', 'abc1234', '<https://g.example/c/abc|abc1234>'],
+    ['https://g.example/?a=1&b=2', 'build', '<https://g.example/?a=1&amp;b=2|build>'],
+    ['https://g.example/x', '<!channel> & co', '<https://g.example/x|&lt;!channel&gt; &amp; co>'],
+    ['https://g.example/x', '', '<https://g.example/x|https://g.example/x>'],
+    ['http://g.example/x', 'label', 'label'],
+    ['https://g.example/x|evil', 'label', 'label'],
+    ['javascript:alert(1)', '<b>', '&lt;b&gt;'],
+  ])('%j, %j → %j', (url, label, output) => {
+    expect(link(url, label)).toBe(output);
   });
 });
