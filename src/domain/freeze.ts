@@ -16,6 +16,7 @@
 // of a whole week. A dates window runs from the local midnight of `from` to the local midnight
 // after `to`: whole days, both included.
 import type { FreezeWindow, WeeklyTime } from './config-model';
+import type { SentencePart } from './sentence';
 
 /** One occurrence of a window: the instants [start, end). */
 export interface FreezeOccurrence {
@@ -191,4 +192,14 @@ function latestEnding(occurrences: FreezeOccurrence[]): FreezeOccurrence | undef
     (latest, occurrence) => (!latest || occurrence.end > latest.end ? occurrence : latest),
     undefined,
   );
+}
+
+/** "prod is frozen by weekend (Europe/Berlin) until <end>." for refusals and paused rollouts. */
+export function describeFreeze(alias: string, occurrence: FreezeOccurrence): SentencePart[] {
+  const { window } = occurrence;
+  return [
+    { kind: 'text', text: `${alias} is frozen by ${window.name} (${window.timezone}) until ` },
+    { kind: 'date', iso: occurrence.end.toISOString() },
+    { kind: 'text', text: '.' },
+  ];
 }

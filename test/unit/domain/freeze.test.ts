@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FreezeWindow, WeeklyTime } from '../../../src/domain/config-model';
 import {
+  describeFreeze,
   freezeFor,
   freezesInForce,
   instantAt,
@@ -10,6 +11,7 @@ import {
   nextFreeze,
   occurrenceAt,
 } from '../../../src/domain/freeze';
+import { sentenceText } from '../../../src/domain/sentence';
 
 const SUN = 0;
 const MON = 1;
@@ -357,5 +359,16 @@ describe('isTimeZone', () => {
     ['', false],
   ])('%j → %s', (zone, expected) => {
     expect(isTimeZone(zone)).toBe(expected);
+  });
+});
+
+describe('describeFreeze', () => {
+  it('names the window, its zone and its end', () => {
+    const weekend = { ...weekly(at(FRI, 16), at(MON, 8)), name: 'weekend' };
+    const occurrence = occurrenceAt(weekend, new Date('2026-11-28T12:00:00.000Z'));
+
+    expect(sentenceText(describeFreeze('prod', occurrence as NonNullable<typeof occurrence>))).toBe(
+      'prod is frozen by weekend (Europe/Berlin) until 2026-11-30T07:00:00.000Z.',
+    );
   });
 });
