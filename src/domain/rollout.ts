@@ -320,6 +320,20 @@ export function decideContinue(state: RolloutState, now: Date, blockedBy?: strin
 export type RolloutButton = 'promote' | 'pause' | 'resume' | 'rollback';
 
 /**
+ * Who may click (DESIGN 3a): Promote now, a user the alias's approval rule allows (`mayApprove`:
+ * policy.mayApprove's verdict for this actor, self-approval rule included, since promoting now
+ * approves what the remaining steps would have judged); Pause, Resume and Roll back, also the
+ * requester, since stopping one's own change must never need someone else.
+ */
+export function mayClick(
+  button: RolloutButton,
+  input: { actor: string; requester: string; mayApprove: boolean },
+): boolean {
+  if (input.mayApprove) return true;
+  return button !== 'promote' && input.actor === input.requester;
+}
+
+/**
  * A click on the rollout card. Who may click is decided by the caller from the alias's approval
  * rule (DESIGN 3a: Promote now, one allowed approver; Pause, Resume, Roll back, the requester
  * too): `allowed` carries that. One click, never N-of-M.

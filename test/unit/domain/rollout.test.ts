@@ -10,6 +10,7 @@ import {
   decideTick,
   describePlan,
   foldRollout,
+  mayClick,
   planFor,
   type RolloutDecision,
   type RolloutState,
@@ -543,5 +544,21 @@ describe('any sequence of ticks and clicks (property)', () => {
         expect(seqs).toEqual(seqs.map((_, i) => i + 1));
       }),
     );
+  });
+});
+
+describe('mayClick', () => {
+  it.each<['promote' | 'pause' | 'resume' | 'rollback', string, boolean, boolean]>([
+    ['promote', 'UAPPROVER', true, true],
+    ['promote', 'UREQUESTER', false, false],
+    ['promote', 'UOTHER', false, false],
+    ['pause', 'UREQUESTER', false, true],
+    ['resume', 'UREQUESTER', false, true],
+    ['rollback', 'UREQUESTER', false, true],
+    ['rollback', 'UAPPROVER', true, true],
+    ['rollback', 'UOTHER', false, false],
+    ['pause', 'UOTHER', false, false],
+  ])('%s by %s (approver: %s) → %s', (button, actor, mayApprove, allowed) => {
+    expect(mayClick(button, { actor, requester: 'UREQUESTER', mayApprove })).toBe(allowed);
   });
 });
