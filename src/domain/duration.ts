@@ -26,12 +26,17 @@ export function parseDuration(text: string): DurationResult {
   return { ok: true, ms };
 }
 
-/** A duration as people read it: `10m`, `2h`, `1h 30m`, `7d`. */
+/**
+ * A duration as people read it: `45m`, `2h 5m`, `3d 4h`. Rounded down, so a soak of 29m59s never
+ * reads as the 30m it falls short of.
+ */
 export function formatDuration(ms: number): string {
-  const minutes = Math.round(ms / MINUTE_MS);
-  const days = Math.floor(minutes / (24 * 60));
-  const hours = Math.floor((minutes % (24 * 60)) / 60);
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes === 0) return ms > 0 ? '<1m' : '0m';
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
   const rest = minutes % 60;
-  const parts = [days ? `${days}d` : '', hours ? `${hours}h` : '', rest ? `${rest}m` : ''].filter(Boolean);
-  return parts.length > 0 ? parts.join(' ') : '0m';
+  if (days > 0) return hours > 0 ? `${days}d ${hours}h` : `${days}d`;
+  if (hours > 0) return rest > 0 ? `${hours}h ${rest}m` : `${hours}h`;
+  return `${rest}m`;
 }

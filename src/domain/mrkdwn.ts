@@ -1,6 +1,7 @@
 // Slack mrkdwn escaping. Text that users or AWS control (descriptions, command text, alias names)
 // goes through `escapeText` so it cannot mention @channel, ping users or forge links: Slack
 // treats only `<…>` sequences as mentions and links, and `&`, `<`, `>` are its escapes.
+import { safeHttpsUrl } from './safe-url';
 
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -21,6 +22,18 @@ export function mentionGroup(groupId: string): string {
   return /^S[A-Z0-9]+$/.test(groupId) ? `<!subteam^${groupId}>` : escapeText(groupId);
 }
 
+/**
+ * A link whose label is escaped text. A URL that is not a safe https URL (see safe-url.ts) is
+ * dropped and the label shown alone: a link is never built from an unchecked string. Slack reads
+ * `&amp;` in a link's URL as `&`.
+ */
+export function link(url: string, label: string): string {
+  const safe = safeHttpsUrl(url);
+  if (safe === undefined) return escapeText(label);
+  const target = safe.replace(/&/g, '&amp;');
+  return `<${target}|${escapeText(label) || target}>`;
+}
+
 /** Slack's date formatting: each reader sees their own time zone; the fallback is UTC. */
 export function slackDate(iso: string, format = '{date_short_pretty} {time}'): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
@@ -29,7 +42,23 @@ export function slackDate(iso: string, format = '{date_short_pretty} {time}'): s
   return `<!date^${seconds}^${format}|${fallback} UTC>`;
 }
 
-/** Truncates to `max` characters, marking the cut, so a long description cannot break a block. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Truncates to at most `max` UTF-16 code units (what JavaScript and Slack's limits count),
+ * marking the cut with `…`, so a long description cannot break a block. The cut falls between
+ * grapheme clusters: never inside a surrogate pair (a lone surrogate is invalid text, which
+ * Slack rejects), nor between an emoji and its skin tone or the parts of a ZWJ family. A single
+ * cluster longer than the limit is dropped whole rather than split.
+ */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  const budget = max - 1; // room for the ellipsis
+  let kept = '';
+  for (const { segment } of graphemes.segment(text)) {
+    if (kept.length + segment.length > budget) break;
+    kept += segment;
+  }
+  return `${kept}…`;
 }

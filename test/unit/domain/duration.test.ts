@@ -64,14 +64,16 @@ describe('parseDuration', () => {
 });
 
 describe('formatDuration', () => {
-  it.each<{ ms: number; text: string }>([
-    { ms: 0, text: '0m' },
-    { ms: MINUTE, text: '1m' },
-    { ms: 90 * MINUTE, text: '1h 30m' },
-    { ms: 2 * HOUR, text: '2h' },
-    { ms: 7 * 24 * HOUR, text: '7d' },
-    { ms: 25 * HOUR + MINUTE, text: '1d 1h 1m' },
-  ])('writes $ms ms as $text', ({ ms, text }) => {
+  it.each<[number, string]>([
+    [0, '0m'],
+    [59_999, '<1m'],
+    [60_000, '1m'],
+    [45 * 60_000, '45m'],
+    [60 * 60_000, '1h'],
+    [125 * 60_000, '2h 5m'],
+    [24 * 60 * 60_000, '1d'],
+    [(3 * 24 + 4) * 60 * 60_000 + 59_000, '3d 4h'],
+  ])('%i ms → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });
 });

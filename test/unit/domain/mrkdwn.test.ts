@@ -1,5 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { code, escapeText, mentionGroup, mentionUser, slackDate, truncate } from '../../../src/domain/mrkdwn';
+import {
+  code,
+  escapeText,
+  link,
+  mentionGroup,
+  mentionUser,
+  slackDate,
+  truncate,
+} from '../../../src/domain/mrkdwn';
 
 describe('escapeText', () => {
   it.each([
@@ -97,5 +106,59 @@ describe('truncate', () => {
 
   it('never exceeds the limit', () => {
     for (const max of [1, 2, 50, 150, 3000]) expect(truncate('x'.repeat(5000), max)).toHaveLength(max);
+  });
+
+  const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const FAMILY = '👨\u200d👩\u200d👧\u200d👦'; // one grapheme, 11 code units
+  const THUMBS_DARK = '👍🏿'; // emoji + skin tone: one grapheme, 4 code units
+  const FLAG = '🇩🇪'; // two regional indicators: one grapheme, 4 code units
+
+  it.each<[string, string, number, string]>([
+    ['a surrogate pair at the cut', 'ab😀cd', 4, 'ab…'],
+    ['a surrogate pair just before the cut', 'a😀bcd', 4, 'a😀…'],
+    ['an emoji with a skin tone', `ab${THUMBS_DARK}cd`, 5, 'ab…'],
+    ['a ZWJ family', `x${FAMILY}yz`, 10, 'x…'],
+    ['a ZWJ family that fits', `x${FAMILY}yz`, 13, `x${FAMILY}…`],
+    ['a flag', `ab${FLAG}${FLAG}`, 7, `ab${FLAG}…`],
+    ['a combining accent', 'cafe\u0301 noir', 5, 'caf…'],
+    ['a cluster longer than the limit', `${FAMILY}${FAMILY}`, 5, '…'],
+  ])('does not split %s', (_name, text, max, output) => {
+    expect(truncate(text, max)).toBe(output);
+  });
+
+  it('returns nothing for a limit of zero', () => {
+    expect(truncate('abc', 0)).toBe('');
+  });
+
+  it('never leaves a lone surrogate and keeps a prefix of whole clusters (property)', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const clusters = (text: string) => [...segmenter.segment(text)].map((s) => s.segment);
+    const alphabet = fc.constantFrom('a', 'é', 'e\u0301', '😀', THUMBS_DARK, FAMILY, FLAG, '中', ' ');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 30 }), fc.integer({ min: 1, max: 60 }), (parts, max) => {
+        const text = parts.join('');
+        const result = truncate(text, max);
+        expect(result.length).toBeLessThanOrEqual(max);
+        expect(result).not.toMatch(LONE_SURROGATE);
+        if (result === text) return;
+        expect(result.endsWith('…')).toBe(true);
+        const kept = clusters(result.slice(0, -1));
+        expect(clusters(text).slice(0, kept.length)).toEqual(kept);
+      }),
+    );
+  });
+});
+
+describe('link', () => {
+  it.each<[string, string, string]>([
+    ['https://g.example/c/abc', 'abc1234', '<https://g.example/c/abc|abc1234>'],
+    ['https://g.example/?a=1&b=2', 'build', '<https://g.example/?a=1&amp;b=2|build>'],
+    ['https://g.example/x', '<!channel> & co', '<https://g.example/x|&lt;!channel&gt; &amp; co>'],
+    ['https://g.example/x', '', '<https://g.example/x|https://g.example/x>'],
+    ['http://g.example/x', 'label', 'label'],
+    ['https://g.example/x|evil', 'label', 'label'],
+    ['javascript:alert(1)', '<b>', '&lt;b&gt;'],
+  ])('%j, %j → %j', (url, label, output) => {
+    expect(link(url, label)).toBe(output);
   });
 });
