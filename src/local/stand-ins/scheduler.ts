@@ -20,6 +20,7 @@
 //   scheduler.failNext(operation, fault, times) an AWS error, or {answerLost: true}: applied, then
 //                                              the socket is destroyed (the SDK retries)
 //   scheduler.createScheduleGroup(name)        set-up without HTTP
+//   scheduler.clearSchedules()                 deletes every schedule and pending retry
 //
 // Firing, as AWS documents it: a one-time `at(yyyy-mm-ddThh:mm:ss)` in ScheduleExpressionTimezone
 // (UTC by default) fires once at that time; `rate(n unit)` fires at StartDate (or creation) and then
@@ -282,6 +283,12 @@ export class SchedulerStandIn {
 
   failNext(operation: SchedulerOperation, fault: InjectedFault, times = 1): void {
     this.faults.add(operation, fault, times);
+  }
+
+  /** Deletes every schedule and pending retry (groups stay), as a fresh account would have none. */
+  clearSchedules(): void {
+    this.records.clear();
+    this.retries.length = 0;
   }
 
   /** Forgets recorded calls, attempts and dead letters, and pending faults. */
