@@ -6,6 +6,7 @@ import {
   GetScheduleCommand,
   GetScheduleGroupCommand,
   SchedulerClient,
+  type SchedulerClientConfig,
 } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SchedulerStandIn, type TargetInvocation } from '../../src/local/stand-ins/scheduler';
@@ -171,7 +172,7 @@ describe('strictness', () => {
       credentials: CREDENTIALS,
       maxAttempts: 1,
       signingName: 'events',
-    } as ConstructorParameters<typeof SchedulerClient>[0]);
+    } as SchedulerClientConfig);
 
     // Act
     const error = await failure(other.send(new CreateScheduleCommand(stepSchedule())));
