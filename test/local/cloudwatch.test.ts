@@ -3,6 +3,7 @@ import {
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   type GetMetricDataCommandInput,
+  type GetMetricDataCommandOutput,
   type MetricDataQuery,
   PutMetricAlarmCommand,
   SetAlarmStateCommand,
@@ -233,7 +234,7 @@ describe('GetMetricData', () => {
     const queries = [lambdaQuery('inv', 'Invocations', NEW, 60), lambdaQuery('err', 'Errors', NEW, 60)];
 
     // Act
-    const pages = [];
+    const pages: GetMetricDataCommandOutput[] = [];
     let token: string | undefined;
     do {
       const page = await client.send(
