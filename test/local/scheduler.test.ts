@@ -515,6 +515,60 @@ describe('fault injection', () => {
     expect(again.name).toBe('ConflictException');
   });
 
+  it('loses the answer of an applied DeleteSchedule: the SDK retry (same ClientToken) succeeds', async () => {
+    // Prepare
+    const input = stepSchedule();
+    await client.send(new CreateScheduleCommand(input));
+    const retrying = new SchedulerClient({
+      endpoint: scheduler.url,
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+      maxAttempts: 2,
+    });
+    scheduler.failNext('DeleteSchedule', { answerLost: true });
+
+    // Act
+    await retrying.send(new DeleteScheduleCommand({ Name: input.Name, GroupName: 'chatops' }));
+    retrying.destroy();
+    const anew = await failure(
+      client.send(new DeleteScheduleCommand({ Name: input.Name, GroupName: 'chatops' })),
+    );
+
+    // Assess
+    expect(
+      scheduler.calls.filter((c) => c.operation === 'DeleteSchedule').map((c) => [c.groupName, c.status]),
+    ).toEqual([
+      ['chatops', 200],
+      ['chatops', 200],
+      ['chatops', 404],
+    ]);
+    // A new DeleteSchedule (new ClientToken) of the deleted schedule is a 404 the caller must accept.
+    expect(anew.name).toBe('ResourceNotFoundException');
+    expect(scheduler.schedules().map((s) => s.name)).not.toContain(input.Name);
+  });
+
+  it('records each call with its operation, schedule, group and status', async () => {
+    // Prepare
+    const input = stepSchedule();
+
+    // Act
+    await client.send(new CreateScheduleCommand(input));
+    await client.send(new GetScheduleCommand({ Name: input.Name, GroupName: 'chatops' }));
+
+    // Assess
+    expect(
+      scheduler.calls.map(({ operation, name, groupName, status }) => ({
+        operation,
+        name,
+        groupName,
+        status,
+      })),
+    ).toEqual([
+      { operation: 'CreateSchedule', name: input.Name, groupName: 'chatops', status: 200 },
+      { operation: 'GetSchedule', name: input.Name, groupName: 'chatops', status: 200 },
+    ]);
+  });
+
   it('refuses to inject a fault into an operation it does not serve', () => {
     expect(() => scheduler.failNext('UpdateSchedule' as 'CreateSchedule', { answerLost: true })).toThrow(
       /unknown operation UpdateSchedule/,

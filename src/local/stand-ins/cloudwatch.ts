@@ -7,7 +7,7 @@
 // Public API:
 //   const cloudwatch = await CloudWatchStandIn.start({ credentials?, clock?, lagMs? })
 //   cloudwatch.url                                 for AWS_ENDPOINT_URL_CLOUDWATCH
-//   cloudwatch.putDatum({ namespace, metricName, dimensions, value, at, unit? })
+//   cloudwatch.putDatum({ namespace, metricName, dimensions, value, at })
 //                                                  one data point (at: epoch ms; dimensions as a map)
 //   cloudwatch.lagMs = 60_000                      a point is visible only lagMs after its timestamp
 //   cloudwatch.putMetricAlarm({...}) / setAlarmState(name, 'ALARM'|'OK'|'INSUFFICIENT_DATA', reason)
@@ -64,7 +64,6 @@ export interface Datum {
   value: number;
   /** Epoch ms of the data point. */
   at: number;
-  unit?: string;
 }
 
 export interface MetricAlarmSpec {

@@ -68,7 +68,7 @@ export function sendTraffic(options: TrafficOptions): TrafficSummary {
       { FunctionName: functionName, Resource: resource, ExecutedVersion: version },
     ];
     for (const dimensions of dimensionSets) {
-      const base = { namespace: 'AWS/Lambda', dimensions, at: when, value: 1, unit: 'Count' };
+      const base = { namespace: 'AWS/Lambda', dimensions, at: when, value: 1 };
       cloudwatch.putDatum({ ...base, metricName: 'Invocations' });
       if (failed) cloudwatch.putDatum({ ...base, metricName: 'Errors' });
     }

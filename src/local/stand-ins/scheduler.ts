@@ -464,7 +464,7 @@ export class SchedulerStandIn {
       status: 0,
       at: Date.now(),
     };
-    if (route?.operation === 'CreateSchedule' || route?.operation === 'GetSchedule') {
+    if (route?.operation === 'GetSchedule' || route?.operation === 'DeleteSchedule') {
       call.groupName = url.searchParams.get('groupName') ?? DEFAULT_GROUP;
     }
     this.calls.push(call);
@@ -515,7 +515,7 @@ export class SchedulerStandIn {
       );
     }
     try {
-      const { status, result } = this.dispatch(route, url.searchParams, body);
+      const { status, result } = this.dispatch(route, url.searchParams, body, call);
       if (fault !== undefined) {
         call.status = status;
         return loseAnswer(response);
@@ -531,10 +531,15 @@ export class SchedulerStandIn {
     route: Route,
     query: URLSearchParams,
     body: Buffer,
+    call: SchedulerCall,
   ): { status: number; result: Record<string, unknown> } {
     switch (route.operation) {
-      case 'CreateSchedule':
-        return { status: 200, result: { ScheduleArn: this.create(route.name, parseObject(body)) } };
+      case 'CreateSchedule': {
+        const input = parseObject(body);
+        // CreateSchedule carries its group in the body, the others in the query string.
+        call.groupName = typeof input.GroupName === 'string' ? input.GroupName : DEFAULT_GROUP;
+        return { status: 200, result: { ScheduleArn: this.create(route.name, input) } };
+      }
       case 'GetSchedule': {
         const groupName = this.existingGroup(query.get('groupName') ?? DEFAULT_GROUP);
         return { status: 200, result: scheduleJson(this.find(groupName, route.name)) };
