@@ -1,5 +1,6 @@
 import {
   CloudWatchClient,
+  type CloudWatchClientConfig,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   type GetMetricDataCommandInput,
@@ -315,6 +316,25 @@ describe('GetMetricData', () => {
     // Assess
     expect(error.name).toBe('InvalidParameterValueException');
     expect(error.message).toBe('The parameter StartTime must be less than the parameter EndTime.');
+  });
+
+  it('refuses a request signed for another service, as the SDK error AWS would give', async () => {
+    // Prepare
+    const other = new CloudWatchClient({
+      endpoint: cloudwatch.url,
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+      maxAttempts: 1,
+      signingName: 'logs',
+    } as CloudWatchClientConfig);
+
+    // Act
+    const error = await failure(other.send(new DescribeAlarmsCommand({})));
+    other.destroy();
+
+    // Assess
+    expect(error.name).toBe('InvalidSignatureException');
+    expect(error.$metadata.httpStatusCode).toBe(403);
   });
 
   it('refuses an unsigned request with 403', async () => {
