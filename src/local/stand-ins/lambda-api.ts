@@ -288,6 +288,14 @@ export class LambdaApiStandIn {
     this.functions.setAlias(name, alias, version, weights);
   }
 
+  /**
+   * The version an invocation of `name:qualifier` would run, by the alias's weights, drawing from
+   * `random` (seed it for deterministic traffic; lambda-traffic.ts uses this).
+   */
+  executedVersion(name: string, qualifier?: string, random: () => number = Math.random): string {
+    return this.functions.executedVersion({ functionName: name, qualifier }, random);
+  }
+
   alias(name: string, alias: string): AliasState {
     const { version, weights, revisionId, description } = this.functions.getAlias(name, alias);
     return { version, weights: { ...weights }, revisionId, description };
