@@ -11,46 +11,10 @@
 // Ticks carry the step and extension they were scheduled for, so a late, repeated or
 // out-of-order tick finds the state moved on and appends nothing (flagger's "the revision
 // changed mid-analysis, so stop", as a comparison of two numbers).
-import { ALL_AT_ONCE, type RolloutPlan, type RolloutStrategy } from './config-model';
+import type { RolloutPlan } from './config-model';
 import { formatDuration } from './duration';
-import { ChatopsError } from './errors';
 import type { Health } from './health';
 import { type AuditAction, type AuditEvent, type ChangeRequest, eventFor } from './request';
-
-/** What the command asked for, over the alias's configured plan (`--canary 10% --bake 10m` …). */
-export interface PlanOverride {
-  strategy?: RolloutStrategy;
-  /** The canary's share, or the linear increment, in whole percent (1..99). */
-  share?: number;
-  /** `--bake` / `--every`, in milliseconds. */
-  bakeMs?: number;
-}
-
-/**
- * The plan of a promotion: the command's strategy over the alias's configured one (whose guard
- * always applies: the command chooses the pace, never the safety limits). `--canary 10%` is
- * `[10]`; `--linear 25%` is `[25, 50, 75]` (multiples below 100); 100% follows the last.
- */
-export function planFor(configured: RolloutPlan = ALL_AT_ONCE, override: PlanOverride = {}): RolloutPlan {
-  const bakeMs = override.bakeMs ?? configured.bakeMs;
-  if (!(Number.isInteger(bakeMs) && bakeMs > 0))
-    invalid('a bake time must be a positive whole number of milliseconds');
-  const strategy = override.strategy ?? configured.strategy;
-  if (strategy === 'allAtOnce') return { ...configured, strategy, steps: [], bakeMs };
-  if (override.strategy === undefined && override.share === undefined) return { ...configured, bakeMs };
-  const share = override.share ?? configured.steps[0];
-  if (share === undefined || !Number.isInteger(share) || share < 1 || share > 99) {
-    invalid('a share is a whole percent from 1 to 99');
-  }
-  const steps: number[] = [];
-  if (strategy === 'canary') steps.push(share);
-  else for (let weight = share; weight < 100; weight += share) steps.push(weight);
-  return { ...configured, strategy, steps, bakeMs };
-}
-
-function invalid(message: string): never {
-  throw new ChatopsError('INVALID_REQUEST', message);
-}
 
 /** "10% for 10m, then 100%"; "25% → 50% → 75%, 5m each, then 100%"; "all at once". */
 export function describePlan(plan: RolloutPlan): string {

@@ -11,7 +11,6 @@ import {
   describePlan,
   foldRollout,
   mayClick,
-  planFor,
   type RolloutDecision,
   type RolloutState,
   type Tick,
@@ -114,78 +113,6 @@ function ev(action: AuditEvent['action'], actor: string, seq: number): AuditEven
 }
 
 const tick = (step: number, extension = 0): Tick => ({ requestId: request.id, step, extension });
-
-describe('planFor', () => {
-  const configured: RolloutPlan = {
-    ...LINEAR,
-    bakeMs: 5 * MINUTE,
-    guard: { ...DEFAULT_ROLLOUT_GUARD, minInvocations: 50 },
-  };
-
-  it.each<[string, Parameters<typeof planFor>[1], string, number[], number]>([
-    ['nothing on the command: the configured plan', {}, 'linear', [25, 50, 75], 5 * MINUTE],
-    ['--canary 10%', { strategy: 'canary', share: 10 }, 'canary', [10], 5 * MINUTE],
-    [
-      '--canary 10% --bake 15m',
-      { strategy: 'canary', share: 10, bakeMs: 15 * MINUTE },
-      'canary',
-      [10],
-      15 * MINUTE,
-    ],
-    ['--linear 25%', { strategy: 'linear', share: 25 }, 'linear', [25, 50, 75], 5 * MINUTE],
-    ['--linear 30%', { strategy: 'linear', share: 30 }, 'linear', [30, 60, 90], 5 * MINUTE],
-    ['--linear 33%', { strategy: 'linear', share: 33 }, 'linear', [33, 66, 99], 5 * MINUTE],
-    ['--linear 50%', { strategy: 'linear', share: 50 }, 'linear', [50], 5 * MINUTE],
-    ['--linear 99%', { strategy: 'linear', share: 99 }, 'linear', [99], 5 * MINUTE],
-    ['--all-at-once', { strategy: 'allAtOnce' }, 'allAtOnce', [], 5 * MINUTE],
-    [
-      '--every 2m alone: the configured steps, faster',
-      { bakeMs: 2 * MINUTE },
-      'linear',
-      [25, 50, 75],
-      2 * MINUTE,
-    ],
-    [
-      '--canary without a share: the configured first share',
-      { strategy: 'canary' },
-      'canary',
-      [25],
-      5 * MINUTE,
-    ],
-  ])('%s', (_name, override, strategy, steps, bakeMs) => {
-    const plan = planFor(configured, override);
-
-    expect(plan).toEqual({ strategy, steps, bakeMs, guard: configured.guard });
-  });
-
-  it('defaults to all at once', () => {
-    expect(planFor()).toEqual(ALL_AT_ONCE);
-  });
-
-  it.each<[string, Parameters<typeof planFor>[1]]>([
-    ['a share of 0', { strategy: 'canary', share: 0 }],
-    ['a share of 100', { strategy: 'linear', share: 100 }],
-    ['a fractional share', { strategy: 'canary', share: 12.5 }],
-    ['a zero bake', { strategy: 'canary', share: 10, bakeMs: 0 }],
-    ['a canary over all-at-once config without a share', { strategy: 'canary' }],
-  ])('refuses %s', (_name, override) => {
-    const configuredPlan = override?.share === undefined ? ALL_AT_ONCE : configured;
-    expect(() => planFor(configuredPlan, override)).toThrow(
-      expect.objectContaining({ code: 'INVALID_REQUEST' }),
-    );
-  });
-
-  it('gives increasing shares below 100 for any linear share (property)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 99 }), (share) => {
-        const { steps } = planFor(configured, { strategy: 'linear', share });
-        expect(steps[0]).toBe(share);
-        expect(steps.every((step, i) => step === share * (i + 1) && step < 100)).toBe(true);
-        expect((steps.at(-1) ?? 0) + share).toBeGreaterThanOrEqual(100);
-      }),
-    );
-  });
-});
 
 describe('describePlan', () => {
   it.each<[RolloutPlan, string]>([
