@@ -5,11 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { STSClient } from '@aws-sdk/client-sts';
 import { ConsoleLogger, type Logger, LogLevel } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
+import { AssumedRoles } from './adapters/assumed-roles';
 import { AwsLambdaRegistry } from './adapters/aws-lambda-registry';
 import { DynamoDbAuditLog } from './adapters/dynamodb-audit-log';
 import { DynamoDbRequestStore } from './adapters/dynamodb-request-store';
+import { lambdaClients } from './adapters/lambda-clients';
 import { SlackDirectory } from './adapters/slack-directory';
 import { loadConfigFile, validateConfig } from './config';
 import type { ChatopsConfig } from './domain/model';
@@ -32,6 +35,8 @@ export interface SharedRuntime {
   secrets: SlackSecrets;
   slack: SlackDeps;
   settings: RuntimeEnv;
+  /** The roles of other accounts (`accounts` in the configuration); undefined when there are none. */
+  roles: AssumedRoles | undefined;
 }
 
 /** The adapters both functions share; `queue` is how this function hands work to the worker. */
@@ -53,10 +58,16 @@ export async function buildShared(
     rejectRateLimitedCalls: true,
   });
   const clock = options.clock ?? systemClock;
+  // STS only when other accounts are configured: a bot of one account never calls it.
+  const roles =
+    Object.keys(config.accounts).length > 0 ? new AssumedRoles(new STSClient({}), clock) : undefined;
   const slack: SlackDeps = {
     deps: {
       config,
-      registry: new AwsLambdaRegistry(lambda, clock),
+      registry: new AwsLambdaRegistry(
+        lambdaClients({ base: lambda, config, kind: 'reader', ...(roles ? { roles } : {}) }),
+        clock,
+      ),
       audit: new DynamoDbAuditLog(settings.auditTableName, dynamo),
       requests: new DynamoDbRequestStore(settings.auditTableName, dynamo),
       directory: new SlackDirectory(web, clock),
@@ -67,7 +78,7 @@ export async function buildShared(
     messenger: new SlackMessenger(web, logger),
     logger,
   };
-  return { secrets, slack, settings };
+  return { secrets, slack, settings, roles };
 }
 
 function loadConfig(settings: RuntimeEnv): ChatopsConfig {

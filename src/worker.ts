@@ -4,8 +4,10 @@
 // concurrently: every task is safe to run twice (see applyRequest's claim).
 import { randomUUID } from 'node:crypto';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { actingAs } from './adapters/acting-identity';
 import { AwsAliasUpdater } from './adapters/aws-alias-updater';
 import { InProcessWorkQueue } from './adapters/in-process-work-queue';
+import { lambdaClients } from './adapters/lambda-clients';
 import { isTaskEvent } from './adapters/task-event';
 import { readWorkerEnv } from './env';
 import { buildShared, once, type RuntimeOptions } from './runtime';
@@ -23,8 +25,14 @@ export function createWorker(
     let self: WorkerSlackDeps;
     // Work the worker hands itself runs in this invocation, after what it is doing.
     const queue = new InProcessWorkQueue((task) => runTask(task, self, randomUUID()));
-    const { slack } = await buildShared(settings, lambda, () => queue, options);
-    self = { ...slack, deps: { ...slack.deps, aliases: new AwsAliasUpdater(lambda) } };
+    const { slack, roles } = await buildShared(settings, lambda, () => queue, options);
+    const promoters = lambdaClients({
+      base: lambda,
+      config: slack.deps.config,
+      kind: 'promoter',
+      ...(roles ? { roles } : {}),
+    });
+    self = { ...slack, deps: { ...slack.deps, aliases: new AwsAliasUpdater(promoters), acting: actingAs } };
     return self;
   });
   return async (event, context) => {

@@ -3,10 +3,15 @@
 import { LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import type { AliasInfo } from '../domain/model';
 import type { AliasUpdater } from '../ports';
+import { type LambdaClientSource, singleClient } from './lambda-clients';
 import { lambdaCall, toAlias } from './lambda-errors';
 
 export class AwsAliasUpdater implements AliasUpdater {
-  constructor(private readonly client: LambdaClient = new LambdaClient({})) {}
+  private readonly clientFor: LambdaClientSource;
+
+  constructor(clients: LambdaClientSource | LambdaClient = new LambdaClient({})) {
+    this.clientFor = typeof clients === 'function' ? clients : singleClient(clients);
+  }
 
   async updateAlias(
     functionName: string,
@@ -14,7 +19,7 @@ export class AwsAliasUpdater implements AliasUpdater {
     change: { version: string; revisionId: string; weights: Record<string, number>; description: string },
   ): Promise<AliasInfo> {
     const result = await lambdaCall(
-      this.client.send(
+      (await this.clientFor(functionName)).send(
         new UpdateAliasCommand({
           FunctionName: functionName,
           Name: alias,

@@ -15,6 +15,7 @@ import { ChatopsError } from '../domain/errors';
 import type { AliasInfo, VersionInfo } from '../domain/model';
 import type { Clock, LambdaRegistry } from '../ports';
 import { systemClock } from '../ports';
+import { type LambdaClientSource, singleClient } from './lambda-clients';
 import { lambdaCall, toAlias } from './lambda-errors';
 
 /**
@@ -42,17 +43,23 @@ export class AwsLambdaRegistry implements LambdaRegistry {
   /** Versions read one at a time (the ones aliases point at), by function then number. */
   private readonly readVersions = new Map<string, Map<string, { version: VersionInfo; fetchedAt: number }>>();
 
+  private readonly clientFor: LambdaClientSource;
+
   constructor(
-    private readonly client: LambdaClient = new LambdaClient({}),
+    clients: LambdaClientSource | LambdaClient = new LambdaClient({}),
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.clientFor = typeof clients === 'function' ? clients : singleClient(clients);
+  }
 
   async listAliases(functionName: string): Promise<AliasInfo[]> {
     const aliases: AliasInfo[] = [];
     let marker: string | undefined;
     do {
       const page = await lambdaCall(
-        this.client.send(new ListAliasesCommand({ FunctionName: functionName, Marker: marker })),
+        (await this.clientFor(functionName)).send(
+          new ListAliasesCommand({ FunctionName: functionName, Marker: marker }),
+        ),
         functionName,
         'function',
       );
@@ -64,7 +71,9 @@ export class AwsLambdaRegistry implements LambdaRegistry {
 
   async getAlias(functionName: string, alias: string): Promise<AliasInfo> {
     const result = await lambdaCall(
-      this.client.send(new GetAliasCommand({ FunctionName: functionName, Name: alias })),
+      (await this.clientFor(functionName)).send(
+        new GetAliasCommand({ FunctionName: functionName, Name: alias }),
+      ),
       functionName,
       'alias',
       alias,
@@ -79,7 +88,7 @@ export class AwsLambdaRegistry implements LambdaRegistry {
     const read = this.readVersions.get(functionName)?.get(version);
     if (read && now - read.fetchedAt <= FULL_REFRESH_MS) return read.version;
     const result = await lambdaCall(
-      this.client.send(
+      (await this.clientFor(functionName)).send(
         new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }),
       ),
       functionName,
@@ -128,7 +137,9 @@ export class AwsLambdaRegistry implements LambdaRegistry {
     let marker = startMarker;
     for (;;) {
       const page = await lambdaCall(
-        this.client.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker })),
+        (await this.clientFor(functionName)).send(
+          new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker }),
+        ),
         functionName,
         'function',
       );

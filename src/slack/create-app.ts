@@ -1,6 +1,7 @@
 // The Bolt app: AwsLambdaReceiver, no auth.test (a custom authorize hands Bolt the token we
 // already have), listeners registered with their dependencies passed in.
 import { App, AwsLambdaReceiver } from '@slack/bolt';
+import { registerActingIdentity } from './acting-middleware';
 import type { SlackDeps } from './context';
 import { registerRequestButtons } from './listeners/actions/request-buttons';
 import { registerLambdaCommand } from './listeners/commands/lambda-command';
@@ -24,6 +25,7 @@ export function createApp(secrets: SlackSecrets, slack: SlackDeps, options: { sl
     clientOptions: { slackApiUrl: options.slackApiUrl },
   });
   registerWorkspaceGuard(app, slack);
+  registerActingIdentity(app);
   registerLambdaCommand(app, slack);
   registerRequestButtons(app, slack);
   return { app, receiver };

@@ -30,6 +30,11 @@ export const CLAIM_LEASE_MS = 60_000;
 
 export interface WorkerDeps extends Deps {
   aliases: AliasUpdater;
+  /**
+   * Runs `work` on behalf of `user`: AWS calls to other accounts then name that person in the
+   * target account's CloudTrail (STS SourceIdentity).
+   */
+  acting: <T>(who: { user: string; purpose: string }, work: () => Promise<T>) => Promise<T>;
 }
 
 export interface ApplyResult extends StoredState {
@@ -57,8 +62,11 @@ export async function applyRequest(deps: WorkerDeps, requestId: string, owner: s
     if (!claim.taken) return { ...loaded, acted: false };
     // Without an earlier claim on this step, nobody of this request can have called AWS for it
     // yet: an alias that moved was moved by someone else.
-    const outcome = await moveAlias(deps, state.request, step, claim.previous !== undefined);
     const lastApprover = state.approvals[state.approvals.length - 1] ?? 'system';
+    // The approver whose click completed the request is the person who moved the alias.
+    const outcome = await deps.acting({ user: lastApprover, purpose: requestId }, () =>
+      moveAlias(deps, state.request, step, claim.previous !== undefined),
+    );
     const event: AuditEvent = {
       ...eventFor(
         state.request,

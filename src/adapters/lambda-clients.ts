@@ -1,0 +1,83 @@
+// Which Lambda client reaches a configured function (DESIGN.md sections 5 and 6, issue 11). A
+// function in the bot's own account and region uses the bot's own client and credentials, as
+// always (no STS). One in another region gets a client for that region. One in an account listed
+// under `accounts` gets credentials of that account's reader role (reads) or promoter role
+// (UpdateAlias, the worker only), assumed for the person the bot is acting for. Functions of the
+// same account and region share clients and credentials.
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AccountSettings } from '../domain/config-model';
+import type { ChatopsConfig } from '../domain/model';
+import { currentActing } from './acting-identity';
+import type { AssumedRoles, TemporaryCredentials } from './assumed-roles';
+
+export type RoleKind = 'reader' | 'promoter';
+
+/** The client that reaches `functionName` (a configured `functionName`: a name or an ARN). */
+export type LambdaClientSource = (functionName: string) => Promise<LambdaClient>;
+
+interface Location {
+  region: string | undefined;
+  account: AccountSettings | undefined;
+  /** The configuration key, for errors. */
+  key: string;
+}
+
+/** A client source that always answers the same client: one account, one region. */
+export const singleClient =
+  (client: LambdaClient): LambdaClientSource =>
+  async () =>
+    client;
+
+export function lambdaClients(options: {
+  base: LambdaClient;
+  config: ChatopsConfig;
+  kind: RoleKind;
+  /** Needed only when `accounts` lists other accounts. */
+  roles?: AssumedRoles;
+}): LambdaClientSource {
+  const { base, config, kind, roles } = options;
+  const locations = new Map<string, Location>();
+  for (const fn of Object.values(config.functions)) {
+    const account =
+      fn.account !== undefined && Object.hasOwn(config.accounts, fn.account)
+        ? config.accounts[fn.account]
+        : undefined;
+    locations.set(fn.functionName, { region: fn.region, account, key: fn.key });
+  }
+  const regional = new Map<string, LambdaClient>();
+  const assumed = new Map<string, { credentials: TemporaryCredentials; client: LambdaClient }>();
+  const clientIn = (region: string) => {
+    let client = regional.get(region);
+    if (!client) {
+      client = new LambdaClient({ region });
+      regional.set(region, client);
+    }
+    return client;
+  };
+  return async (functionName) => {
+    const location = locations.get(functionName);
+    const baseRegion = await base.config.region();
+    const region = location?.region ?? baseRegion;
+    if (!location?.account) return region === baseRegion ? base : clientIn(region);
+    if (!roles) throw new Error('lambdaClients: `accounts` is configured but no AssumedRoles was given');
+    const settings = location.account;
+    const acting = currentActing() ?? { user: 'system', purpose: 'bot' };
+    const roleArn = kind === 'reader' ? settings.readerRoleArn : settings.promoterRoleArn;
+    const credentials = await roles.credentials(
+      {
+        roleArn,
+        ...(settings.externalId ? { externalId: settings.externalId } : {}),
+        configPath: `accounts.'${settings.accountId}'.${kind}RoleArn`,
+      },
+      acting.user,
+      acting.purpose,
+    );
+    const cacheKey = `${region}\n${roleArn}\n${acting.user}`;
+    const cached = assumed.get(cacheKey);
+    if (cached && cached.credentials === credentials) return cached.client;
+    cached?.client.destroy();
+    const client = new LambdaClient({ region, credentials });
+    assumed.set(cacheKey, { credentials, client });
+    return client;
+  };
+}
