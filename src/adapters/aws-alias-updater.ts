@@ -33,6 +33,7 @@ export class AwsAliasUpdater implements AliasUpdater {
       functionName,
       'alias',
       alias,
+      this.clientFor.whereIs,
     );
     return toAlias(result);
   }

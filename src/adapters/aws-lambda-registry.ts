@@ -16,7 +16,7 @@ import type { AliasInfo, VersionInfo } from '../domain/model';
 import type { Clock, LambdaRegistry } from '../ports';
 import { systemClock } from '../ports';
 import { type LambdaClientSource, singleClient } from './lambda-clients';
-import { lambdaCall, toAlias } from './lambda-errors';
+import { type LambdaTarget, lambdaCall, toAlias } from './lambda-errors';
 
 /**
  * Environment values are digested with a key that lives only in this process: enough to tell
@@ -56,7 +56,7 @@ export class AwsLambdaRegistry implements LambdaRegistry {
     const aliases: AliasInfo[] = [];
     let marker: string | undefined;
     do {
-      const page = await lambdaCall(
+      const page = await this.call(
         (await this.clientFor(functionName)).send(
           new ListAliasesCommand({ FunctionName: functionName, Marker: marker }),
         ),
@@ -70,7 +70,7 @@ export class AwsLambdaRegistry implements LambdaRegistry {
   }
 
   async getAlias(functionName: string, alias: string): Promise<AliasInfo> {
-    const result = await lambdaCall(
+    const result = await this.call(
       (await this.clientFor(functionName)).send(
         new GetAliasCommand({ FunctionName: functionName, Name: alias }),
       ),
@@ -87,7 +87,7 @@ export class AwsLambdaRegistry implements LambdaRegistry {
     const now = this.clock.now().getTime();
     const read = this.readVersions.get(functionName)?.get(version);
     if (read && now - read.fetchedAt <= FULL_REFRESH_MS) return read.version;
-    const result = await lambdaCall(
+    const result = await this.call(
       (await this.clientFor(functionName)).send(
         new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }),
       ),
@@ -136,7 +136,7 @@ export class AwsLambdaRegistry implements LambdaRegistry {
   private async readVersionPages(functionName: string, cache: VersionCache, startMarker: string | undefined) {
     let marker = startMarker;
     for (;;) {
-      const page = await lambdaCall(
+      const page = await this.call(
         (await this.clientFor(functionName)).send(
           new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker }),
         ),
@@ -155,6 +155,16 @@ export class AwsLambdaRegistry implements LambdaRegistry {
       }
       marker = page.NextMarker;
     }
+  }
+
+  /** A Lambda call with AWS's errors in the domain's terms, naming where a missing function was looked for. */
+  private call<Output>(
+    pending: Promise<Output>,
+    functionName: string,
+    target: LambdaTarget,
+    qualifier?: string,
+  ): Promise<Output> {
+    return lambdaCall(pending, functionName, target, qualifier, this.clientFor.whereIs);
   }
 }
 

@@ -13,7 +13,10 @@ import type { AssumedRoles, TemporaryCredentials } from './assumed-roles';
 export type RoleKind = 'reader' | 'promoter';
 
 /** The client that reaches `functionName` (a configured `functionName`: a name or an ARN). */
-export type LambdaClientSource = (functionName: string) => Promise<LambdaClient>;
+export type LambdaClientSource = ((functionName: string) => Promise<LambdaClient>) & {
+  /** Where the configuration says the function is, for errors: `functions.<key>` in account …, region …. */
+  whereIs?: (functionName: string) => string | undefined;
+};
 
 interface Location {
   region: string | undefined;
@@ -54,7 +57,7 @@ export function lambdaClients(options: {
     }
     return client;
   };
-  return async (functionName) => {
+  const source: LambdaClientSource = async (functionName) => {
     const location = locations.get(functionName);
     const baseRegion = await base.config.region();
     const region = location?.region ?? baseRegion;
@@ -80,4 +83,13 @@ export function lambdaClients(options: {
     assumed.set(cacheKey, { credentials, client });
     return client;
   };
+  source.whereIs = (functionName) => {
+    const location = locations.get(functionName);
+    // The bot's own account and region: AWS's "in this account and region" says it all.
+    if (!location || (!location.account && !location.region)) return undefined;
+    const account = location.account ? `account ${location.account.accountId}` : "the bot's own account";
+    const region = location.region ? `region ${location.region}` : "the bot's own region";
+    return `\`functions.${location.key}\` says ${account}, ${region}`;
+  };
+  return source;
 }

@@ -12,11 +12,21 @@ export async function lambdaCall<Output>(
   functionName: string,
   target: LambdaTarget,
   qualifier?: string,
+  whereIs?: (functionName: string) => string | undefined,
 ): Promise<Output> {
   try {
     return await pending;
   } catch (error) {
-    throw translateError(error, functionName, target, qualifier);
+    const translated = translateError(error, functionName, target, qualifier);
+    const where = whereIs?.(functionName);
+    if (where && translated instanceof ChatopsError && translated.code === 'FUNCTION_NOT_FOUND') {
+      throw new ChatopsError(
+        'FUNCTION_NOT_FOUND',
+        `Lambda has no function ${functionName} where the configuration points (${where}).`,
+        { cause: error },
+      );
+    }
+    throw translated;
   }
 }
 

@@ -18,6 +18,7 @@ import {
   signedSlackEvent,
   slashCommandBody,
 } from '../../src/local/stand-ins/slack-requests';
+import { StsStandIn } from '../../src/local/stand-ins/sts';
 import { createWorker } from '../../src/worker';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -25,6 +26,12 @@ export const TEAM = 'T0TEAM';
 export const TABLE = 'chatops-audit';
 export const BOT_FUNCTION = 'lambda-chatops';
 export const WORKER_FUNCTION = 'lambda-chatops-worker';
+/** The bot's credentials (process.env's), as the STS stand-in knows them: its Lambda role. */
+export const BOT_PRINCIPAL = {
+  accessKeyId: 'AKIDSTANDIN',
+  secretAccessKey: 'stand-in-secret',
+  arn: 'arn:aws:iam::123456789012:role/lambda-chatops-handler',
+};
 
 /** Demo people: a developer, approvers, prod approvers (one through a user group). */
 export const USERS = {
@@ -95,6 +102,8 @@ export class TestClock {
 
 export interface Harness {
   lambda: LambdaApiStandIn;
+  /** With `accounts` only. */
+  sts: StsStandIn | undefined;
   slack: SlackApiStandIn;
   dynamo: DynamoDBClient;
   /** Every DynamoDB call of the bot goes through it: inject faults with `failNext`. */
@@ -145,11 +154,22 @@ export interface HttpReply {
 }
 
 export async function startHarness(
-  options: { config?: string; functions?: Record<string, FunctionSpec>; slackScopes?: string[] } = {},
+  options: {
+    config?: string;
+    functions?: Record<string, FunctionSpec>;
+    slackScopes?: string[];
+    /** Other AWS accounts: an STS stand-in, and Lambda checking every call's account and region. */
+    accounts?: boolean;
+  } = {},
 ): Promise<Harness> {
+  const clock = new TestClock();
   const db = await startDynamoDb();
   const dynamoFaults = await DynamoDbProxy.start(db.endpoint);
-  const lambda = await LambdaApiStandIn.start();
+  // With `accounts`, STS and a Lambda stand-in that checks every call against the signer's account
+  // and region: the bot's own credentials are its Lambda role's.
+  const sts = options.accounts ? await StsStandIn.start({ clock: clock.now }) : undefined;
+  sts?.addPrincipal(BOT_PRINCIPAL);
+  const lambda = await LambdaApiStandIn.start(sts ? { identities: sts } : {});
   const slack = await SlackApiStandIn.start({
     team: { id: TEAM, domain: 'test', name: 'Test' },
     ...(options.slackScopes ? { scopes: options.slackScopes } : {}),
@@ -166,6 +186,7 @@ export async function startHarness(
     AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
     AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
     AWS_ENDPOINT_URL_LAMBDA: lambda.url,
+    ...(sts ? { AWS_ENDPOINT_URL_STS: sts.url } : {}),
   });
   const dynamo = new DynamoDBClient({});
   await createAuditTable(dynamo, TABLE);
@@ -185,7 +206,6 @@ export async function startHarness(
     SLACK_API_URL: slack.apiUrl,
     WORKER_FUNCTION_NAME: WORKER_FUNCTION,
   };
-  const clock = new TestClock();
   const logger = new ConsoleLogger();
   logger.setLevel(LogLevel.ERROR);
   const handler = createHandler(env, { clock, logger });
@@ -223,6 +243,7 @@ export async function startHarness(
 
   const harness: Harness = {
     lambda,
+    sts,
     slack,
     dynamo,
     dynamoFaults,
@@ -276,7 +297,7 @@ export async function startHarness(
     async close() {
       await lambda.idle();
       dynamo.destroy();
-      await Promise.all([lambda.close(), slack.close(), dynamoFaults.close()]);
+      await Promise.all([lambda.close(), slack.close(), dynamoFaults.close(), sts?.close()]);
       await db.close();
     },
   };

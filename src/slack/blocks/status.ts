@@ -3,13 +3,14 @@ import { code, mentionUser, slackDate } from '../../domain/mrkdwn';
 import type { FunctionStatus } from '../../use-cases/read-commands';
 import { aliasPointer } from './aliases';
 import { capBlocks, context, divider, header, type Message, plural, safe, section } from './common';
+import { groupedByLocation } from './locations';
 
-export function statusMessage(statuses: FunctionStatus[]): Message {
-  const blocks: KnownBlock[] = [];
-  for (const status of statuses) {
-    if (blocks.length > 0) blocks.push(divider());
-    blocks.push(...functionBlocks(status));
-  }
+/** `otherAccounts`: the configuration's `accounts`, so functions are grouped by account and region. */
+export function statusMessage(statuses: FunctionStatus[], otherAccounts: readonly string[] = []): Message {
+  const blocks = groupedByLocation(statuses, otherAccounts, (status) => [
+    ...(status === statuses[0] ? [] : [divider()]),
+    ...functionBlocks(status),
+  ]);
   const names = statuses.map(({ fn }) => fn.key).join(', ');
   return {
     text: `Status of ${names}`,

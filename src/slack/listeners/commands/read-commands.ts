@@ -32,10 +32,13 @@ export async function readCommand(
     case 'help':
       return reply(helpMessage());
     case 'list':
-      return reply(listMessage(await listFunctions(deps)));
+      return reply(listMessage(await listFunctions(deps), Object.keys(deps.config.accounts)));
     case 'status':
       return reply(
-        statusMessage(parsed.fn ? [await functionStatus(deps, parsed.fn)] : await allStatuses(deps)),
+        statusMessage(
+          parsed.fn ? [await functionStatus(deps, parsed.fn)] : await allStatuses(deps),
+          Object.keys(deps.config.accounts),
+        ),
       );
     case 'versions': {
       // A function with many versions takes a page per 50 to list: more than Slack's 3 seconds
