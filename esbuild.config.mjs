@@ -161,10 +161,38 @@ export const ENTRY_POINTS = { handler: 'src/handler.ts', worker: 'src/worker.ts'
 
 export async function buildBundles({ outdir = 'dist', quiet = false } = {}) {
   const config = await bundledConfig();
-  const result = await build({
-    entryPoints: ENTRY_POINTS,
+  // One build per entry point, each split: code only some deployments need (STS for other
+  // accounts) becomes a chunk loaded on first use, and nothing is shared between the two
+  // functions, so each loads exactly what it runs.
+  const results = [];
+  for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
+    results.push(await buildOne(name, entry, outdir, config));
+  }
+  if (process.env.BUNDLE_METAFILE) {
+    writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(results.map((result) => result.metafile)));
+  }
+  const sizes = {};
+  for (const name of Object.keys(ENTRY_POINTS)) {
+    const outfile = `${outdir}/${name}.mjs`;
+    const bytes = statSync(outfile).size;
+    const gzip = gzipSync(readFileSync(outfile)).length;
+    sizes[name] = { outfile, bytes, gzip };
+    if (!quiet) {
+      console.log(
+        `${outfile}: ${(bytes / 1024).toFixed(1)} KB (${(gzip / 1024).toFixed(1)} KB gzip), config from ${configFile}`,
+      );
+    }
+  }
+  return sizes;
+}
+
+function buildOne(name, entry, outdir, config) {
+  return build({
+    entryPoints: { [name]: entry },
     outdir,
     outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: `chunks/${name}-[name]-[hash]`,
     bundle: true,
     minify: true,
     sourcemap: true,
@@ -182,21 +210,6 @@ export async function buildBundles({ outdir = 'dist', quiet = false } = {}) {
     // BUNDLE_METAFILE=<file>: what is in the bundles and who imports it (esbuild.github.io/analyze).
     metafile: Boolean(process.env.BUNDLE_METAFILE),
   });
-  if (process.env.BUNDLE_METAFILE)
-    writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
-  const sizes = {};
-  for (const name of Object.keys(ENTRY_POINTS)) {
-    const outfile = `${outdir}/${name}.mjs`;
-    const bytes = statSync(outfile).size;
-    const gzip = gzipSync(readFileSync(outfile)).length;
-    sizes[name] = { outfile, bytes, gzip };
-    if (!quiet) {
-      console.log(
-        `${outfile}: ${(bytes / 1024).toFixed(1)} KB (${(gzip / 1024).toFixed(1)} KB gzip), config from ${configFile}`,
-      );
-    }
-  }
-  return sizes;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -18,13 +18,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../src/adapters/table-schema';
 import type { ChatopsConfig } from '../../src/domain/model';
-import { managedFunctionResources } from './function-arns';
+import { assumedRoles, managedFunctionResources } from './function-arns';
 
 /** `npm run build` writes both bundles here; the stack deploys this directory as it is. */
 export const DEFAULT_HANDLER_ASSET_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
 export const DEFAULT_FUNCTION_NAME = 'lambda-chatops';
-/** The worker's name: the Slack-facing function's, with this suffix. */
+/** The worker's name (and its role's): the Slack-facing function's, with this suffix. */
 export const WORKER_SUFFIX = '-worker';
+/** The Slack-facing function's role: `<functionName>-handler`. */
+export const HANDLER_ROLE_SUFFIX = '-handler';
 /** The files and export that `npm run build` produces: `dist/<entry>.mjs`, `export const handler`. */
 const ENTRIES = { slack: 'handler', worker: 'worker' } as const;
 
@@ -106,6 +108,7 @@ export class ChatopsStack extends Stack {
     const code = lambda.Code.fromAsset(assetDir);
     const slack = this.botFunction('Handler', {
       functionName,
+      roleName: `${functionName}${HANDLER_ROLE_SUFFIX}`,
       entry: ENTRIES.slack,
       description:
         'lambda-chatops: answers Slack (the /lambda command and the card buttons); hands changes to the worker',
@@ -123,6 +126,7 @@ export class ChatopsStack extends Stack {
     });
     const worker = this.botFunction('Worker', {
       functionName: workerName,
+      roleName: `${functionName}${WORKER_SUFFIX}`,
       entry: ENTRIES.worker,
       description: 'lambda-chatops worker: applies approved requests (UpdateAlias) and reports through Slack',
       code,
@@ -168,14 +172,23 @@ export class ChatopsStack extends Stack {
 
     const managedFunctions = managedFunctionResources(this, props.config);
     const readAndRecord = this.sharedStatements(managedFunctions);
+    const roles = assumedRoles(props.config);
+    const assume = (sid: string, resources: string[]) =>
+      resources.length === 0
+        ? []
+        : [{ sid, actions: ['sts:AssumeRole', 'sts:SetSourceIdentity'], resources }];
     this.grant(slack, [
       ...readAndRecord,
+      // Other accounts (issue 11): only the configured accounts' roles, and none without `accounts`.
+      ...assume('AssumeReaderRoles', roles.readers),
       // The worker's ARN from its name, not `grantInvoke`: explicit, and no dependency cycle.
       { sid: 'InvokeWorker', actions: ['lambda:InvokeFunction'], resources: [this.functionArn(workerName)] },
     ]);
     this.grant(worker, [
       ...readAndRecord,
       { sid: 'PromoteManagedFunctionAliases', actions: ['lambda:UpdateAlias'], resources: managedFunctions },
+      ...assume('AssumeReaderRoles', roles.readers),
+      ...assume('AssumePromoterRoles', roles.promoters),
     ]);
 
     new CfnOutput(this, 'FunctionUrl', {
@@ -201,6 +214,7 @@ export class ChatopsStack extends Stack {
     id: string,
     options: {
       functionName: string;
+      roleName: string;
       entry: string;
       description: string;
       code: lambda.Code;
@@ -218,7 +232,9 @@ export class ChatopsStack extends Stack {
     });
     // Our own role instead of the default one: AWSLambdaBasicExecutionRole may create and write
     // any log group in the account; this one writes to its own log group only.
+    // Named, so that the LambdaChatopsTarget stack in other accounts can trust exactly this role.
     const role = new iam.Role(this, `${prefix}Role`, {
+      roleName: `${options.roleName}`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `${options.functionName}: ${options.description}`.slice(0, 1000),
     });

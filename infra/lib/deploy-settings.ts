@@ -11,9 +11,9 @@ export interface DeploySettings {
 
 /**
  * A Lambda function name that is also a valid CloudFormation stack name, with room for the
- * worker's `-worker` suffix within Lambda's 64 characters.
+ * worker's `-worker` suffix and the handler role's `-handler` within 64 characters.
  */
-const NAME = /^[A-Za-z][A-Za-z0-9-]{0,56}$/;
+const NAME = /^[A-Za-z][A-Za-z0-9-]{0,55}$/;
 
 /**
  * The configuration comes from context `config`, else CHATOPS_CONFIG (the variable the build reads
@@ -28,7 +28,7 @@ export function readDeploySettings(
   const functionName = stringSetting(context('functionName'), 'functionName') ?? DEFAULT_FUNCTION_NAME;
   if (!NAME.test(functionName)) {
     throw new Error(
-      `context functionName "${functionName}": use 1 to 57 letters, digits and hyphens, starting with a letter (it also names the stack)`,
+      `context functionName "${functionName}": use 1 to 56 letters, digits and hyphens, starting with a letter (it also names the stack)`,
     );
   }
   return { configPath, functionName };

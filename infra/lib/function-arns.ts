@@ -23,3 +23,12 @@ export function managedFunctionResources(stack: Stack, config: ChatopsConfig): s
   const names = new Set(Object.values(config.functions).map((fn) => fn.functionName));
   return [...names].map((name) => functionArn(stack, name)).flatMap((arn) => [arn, `${arn}:*`]);
 }
+
+/** The roles of other accounts the bot assumes: readers (both functions) and promoters (the worker). */
+export function assumedRoles(config: ChatopsConfig): { readers: string[]; promoters: string[] } {
+  const accounts = Object.values(config.accounts);
+  return {
+    readers: accounts.map((account) => account.readerRoleArn).sort(),
+    promoters: accounts.map((account) => account.promoterRoleArn).sort(),
+  };
+}

@@ -38,11 +38,19 @@ export async function functionStatus(deps: Deps, key: string): Promise<FunctionS
   // The configured stages' last changes are asked for at once, beside the aliases themselves:
   // one round trip fewer before the answer.
   const lastChanges = new Map(fn.stages.map((stage) => [stage, deps.audit.lastApplied(fn.key, stage)]));
-  const [listed, pending] = await Promise.all([
+  // Every call started is awaited, even when one fails first: a handler must not return (and
+  // Lambda freeze the container) with calls of its own still in flight.
+  const settled = await Promise.allSettled([
     aliasesOf(deps, fn, { rethrow: true }),
     openRequests(deps, fn.key),
     ...lastChanges.values(),
   ]);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [listed, pending] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+    FunctionAliases,
+    RequestState[],
+  ];
   const aliases = await Promise.all(
     listed.aliases.map(async (alias): Promise<AliasStatus> => {
       const [version, lastChange] = await Promise.all([
