@@ -102,6 +102,7 @@ describe('the seeded sandbox', () => {
     ).toEqual([
       ['orders', ['dev→4', 'test→3', 'prod→2']],
       ['payments', ['dev→4', 'test→3', 'prod→2']],
+      ['inventory', ['dev→2', 'prod→1']],
     ]);
     expect(prodOf(await state(), 'payments')?.weights).toEqual({ '3': 0.1 });
     expect(panel.functions[0]?.versions.map((v) => v.version)).toEqual(['4', '3', '2', '1']);
@@ -203,6 +204,22 @@ describe('POST /api/action', () => {
         payload: expect.objectContaining({ task: expect.objectContaining({ kind: 'apply' }) }),
       }),
     ]);
+  });
+
+  it('promotes the function in the other account and region through the roles the bot assumes there', async () => {
+    await command('U0DANA', 'promote inventory dev→prod');
+    const card = (await state()).messages[RELEASES]?.at(-1);
+    if (!card) throw new Error('no card');
+
+    await approve('U0PRIYA', RELEASES, card.ts, requestIdOf(card));
+    await approve('U0SAM', RELEASES, card.ts, requestIdOf(card));
+    await sandbox.idle();
+
+    const snapshot = await state();
+    expect(prodOf(snapshot, 'inventory')?.version).toBe('2');
+    expect(snapshot.messages[RELEASES]?.find((m) => m.ts === card.ts)?.text).toBe(
+      'Promote inventory: prod 1 → 2: applied',
+    );
   });
 
   it('tells a requester who approves, and only them, that they may not', async () => {

@@ -11,7 +11,16 @@ export interface DemoFunction {
   spec: FunctionSpec;
   /** Descriptions and environment keys for the versions the playground publishes, in turn. */
   nextReleases: Array<{ description: string; addsKey: string }>;
+  /** Another AWS account and region than the bot's (issue 11); the bot's own when absent. */
+  place?: { account: string; region: string };
 }
+
+/** The sandbox's second AWS account, where the bot assumes the roles LambdaChatopsTarget creates. */
+export const DEMO_OTHER_ACCOUNT = {
+  account: '222222222222',
+  region: 'eu-west-1',
+  externalId: 'sandbox-demo',
+};
 
 /** A deterministic code hash, as Lambda writes it (base64 SHA-256). */
 export function demoCodeHash(functionName: string, version: number): string {
@@ -117,6 +126,32 @@ export const DEMO_FUNCTIONS: DemoFunction[] = [
       { description: 'Apple Pay wallet tokens', addsKey: 'WALLET_MERCHANT_ID' },
       { description: 'Retry declined captures once', addsKey: 'CAPTURE_RETRIES' },
       { description: 'Fraud score on refunds', addsKey: 'FRAUD_API_URL' },
+    ],
+  },
+  {
+    // In another account and region: the bot reads and promotes it through the reader and
+    // promoter roles it assumes there, naming the person (STS SourceIdentity).
+    key: 'inventory',
+    functionName: 'inventory-service',
+    place: { account: DEMO_OTHER_ACCOUNT.account, region: DEMO_OTHER_ACCOUNT.region },
+    spec: {
+      runtime: 'nodejs22.x',
+      memorySize: 256,
+      timeout: 10,
+      versions: [
+        version('inventory-service', 1, 'Stock levels per warehouse', '2026-10-01T07:30:00Z', {
+          WAREHOUSES_TABLE: 'warehouses',
+        }),
+        version('inventory-service', 2, 'Reserve stock at checkout', '2026-11-10T13:00:00Z', {
+          WAREHOUSES_TABLE: 'warehouses',
+          RESERVATIONS_TTL: '900',
+        }),
+      ],
+      aliases: { prod: '1', dev: '2' },
+    },
+    nextReleases: [
+      { description: 'Low-stock alerts', addsKey: 'ALERTS_TOPIC' },
+      { description: 'Bulk restock import', addsKey: 'IMPORT_BUCKET' },
     ],
   },
 ];

@@ -11,7 +11,7 @@ import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { functionPk, itemToEvent } from '../../adapters/dynamodb-items';
 import { TABLE_SCHEMA } from '../../adapters/table-schema';
 import type { AuditEvent } from '../../domain/request';
-import type { LambdaApiStandIn, VersionSpec } from '../stand-ins/lambda-api';
+import type { LambdaAccountRegion, LambdaApiStandIn, VersionSpec } from '../stand-ins/lambda-api';
 import { type DemoFunction, demoFunction, nextDemoVersion } from './demo-functions';
 
 interface JournalEntry {
@@ -42,7 +42,7 @@ export class SandboxLambdaState {
   async restore(dynamo: DynamoDBClient, tableName: string): Promise<RestoreSummary> {
     const warnings: string[] = [];
     for (const fn of this.functions) {
-      this.lambda.createFunction(fn.functionName, fn.spec);
+      this.placeOf(fn).createFunction(fn.functionName, fn.spec);
       const versions = fn.spec.versions ?? [];
       this.versionCounts.set(fn.key, versions.length);
       this.latestEnvironments.set(fn.key, { ...versions.at(-1)?.environment });
@@ -60,7 +60,7 @@ export class SandboxLambdaState {
     for (const fn of this.functions) {
       for (const event of await appliedEvents(dynamo, tableName, fn.key)) {
         try {
-          this.lambda.setAlias(fn.functionName, event.alias, event.toVersion, {});
+          this.placeOf(fn).setAlias(fn.functionName, event.alias, event.toVersion, {});
           replayedChanges += 1;
         } catch (error) {
           warnings.push(
@@ -82,8 +82,15 @@ export class SandboxLambdaState {
     return version;
   }
 
+  /** The stand-in's account and region where the function lives. */
+  placeOf(
+    fn: DemoFunction,
+  ): Pick<LambdaAccountRegion, 'createFunction' | 'publishVersion' | 'setAlias' | 'alias'> {
+    return fn.place ? this.lambda.inAccount(fn.place.account, fn.place.region) : this.lambda;
+  }
+
   private publishSpec(fn: DemoFunction, spec: VersionSpec): string {
-    const version = this.lambda.publishVersion(fn.functionName, spec);
+    const version = this.placeOf(fn).publishVersion(fn.functionName, spec);
     this.versionCounts.set(fn.key, Number(version));
     this.latestEnvironments.set(fn.key, { ...spec.environment });
     return version;

@@ -36,7 +36,8 @@ import {
   type SlackMessage,
 } from '../stand-ins/slack-api';
 import { blockActionBody, signedSlackEvent, slashCommandBody } from '../stand-ins/slack-requests';
-import { DEMO_FUNCTIONS, demoFunction } from './demo-functions';
+import { StsStandIn } from '../stand-ins/sts';
+import { DEMO_FUNCTIONS, DEMO_OTHER_ACCOUNT, type DemoFunction, demoFunction } from './demo-functions';
 import {
   DEMO_BOT,
   DEMO_BOT_SCOPES,
@@ -136,6 +137,7 @@ export class Sandbox {
   private readonly panelReads = new Set<Promise<void>>();
   private closed = false;
   private readonly auditLog: DynamoDbAuditLog;
+  private readonly regionalClients = new Map<string, LambdaClient>();
   private readonly config: ChatopsConfig = loadConfigFile(SANDBOX_CONFIG);
 
   private constructor(
@@ -149,6 +151,7 @@ export class Sandbox {
     private readonly signingSecret: string,
     private readonly lambdaClient: LambdaClient,
     private readonly dynamoClient: DynamoDBClient,
+    private readonly sts: StsStandIn,
   ) {
     this.auditLog = new DynamoDbAuditLog(AUDIT_TABLE, dynamoClient);
     slack.on('change', (change) => {
@@ -162,7 +165,10 @@ export class Sandbox {
     if (options.reset) await resetData(dir);
     await mkdir(dir, { recursive: true });
     const dynamo = await startDynamoDb({ path: join(dir, 'dynamodb') });
-    const lambda = await LambdaApiStandIn.start();
+    // Two AWS accounts: the bot's, and one where it assumes the roles LambdaChatopsTarget creates.
+    const sts = await StsStandIn.start();
+    const lambda = await LambdaApiStandIn.start({ identities: sts });
+    trustTheBot(sts);
     const slack = await SlackApiStandIn.start({
       team: DEMO_TEAM,
       bot: DEMO_BOT,
@@ -176,6 +182,7 @@ export class Sandbox {
       AWS_SECRET_ACCESS_KEY: 'sandbox',
       AWS_ENDPOINT_URL_LAMBDA: lambda.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_STS: sts.url,
     });
     delete process.env.AWS_SESSION_TOKEN;
     const dynamoClient = new DynamoDBClient({});
@@ -189,6 +196,7 @@ export class Sandbox {
       );
       const state = new SandboxLambdaState(lambda, DEMO_FUNCTIONS, join(dir, 'published-versions.json'));
       const restored = await state.restore(dynamoClient, AUDIT_TABLE);
+      letThePanelRead(lambda);
 
       const signingSecret = randomBytes(16).toString('hex');
       const env = {
@@ -215,9 +223,10 @@ export class Sandbox {
         signingSecret,
         lambdaClient,
         dynamoClient,
+        sts,
       );
     } catch (error) {
-      await Promise.allSettled([slack.close(), lambda.close(), dynamo.close()]);
+      await Promise.allSettled([slack.close(), lambda.close(), dynamo.close(), sts.close()]);
       throw error;
     }
   }
@@ -351,25 +360,35 @@ export class Sandbox {
     await Promise.allSettled([...this.panelReads]);
     this.lambdaClient.destroy();
     this.dynamoClient.destroy();
-    await Promise.allSettled([this.slack.close(), this.lambda.close()]);
+    for (const client of this.regionalClients.values()) client.destroy();
+    await Promise.allSettled([this.slack.close(), this.lambda.close(), this.sts.close()]);
     await this.dynamo.close();
+  }
+
+  /** The side panel reads like the console: in the function's own region. */
+  private panelClient(fn: DemoFunction): LambdaClient {
+    if (!fn.place) return this.lambdaClient;
+    let client = this.regionalClients.get(fn.place.region);
+    if (!client) {
+      client = new LambdaClient({ region: fn.place.region });
+      this.regionalClients.set(fn.place.region, client);
+    }
+    return client;
   }
 
   private async functionPanel(key: string): Promise<FunctionPanel> {
     const fn = demoFunction(key);
     if (fn === undefined) throw new Error(`unknown demo function ${key}`);
     const aliases: AliasConfiguration[] = [];
-    for await (const page of paginateListAliases(
-      { client: this.lambdaClient },
-      { FunctionName: fn.functionName },
-    )) {
+    const client = this.panelClient(fn);
+    const FunctionName = fn.place
+      ? this.lambda.inAccount(fn.place.account, fn.place.region).functionArn(fn.functionName)
+      : fn.functionName;
+    for await (const page of paginateListAliases({ client }, { FunctionName })) {
       aliases.push(...(page.Aliases ?? []));
     }
     const versions: FunctionConfiguration[] = [];
-    const pages = paginateListVersionsByFunction(
-      { client: this.lambdaClient },
-      { FunctionName: fn.functionName },
-    );
+    const pages = paginateListVersionsByFunction({ client }, { FunctionName });
     for await (const page of pages) versions.push(...(page.Versions ?? []));
     const published = versions.filter((v) => v.Version !== '$LATEST').reverse();
     const stages: string[] = this.config.functions[key]?.stages ?? [];
@@ -468,5 +487,44 @@ async function postToResponseUrl(url: string, payload: Record<string, unknown>):
   });
   if (!response.ok) {
     console.error(`sandbox: the reply could not be shown: response_url answered ${await response.text()}`);
+  }
+}
+
+/** The sandbox's credentials (process.env's): the bot's Slack-facing role, as STS knows it. */
+const SANDBOX_PRINCIPAL = {
+  accessKeyId: 'sandbox',
+  secretAccessKey: 'sandbox',
+  arn: 'arn:aws:iam::123456789012:role/lambda-chatops-handler',
+};
+
+/** The roles LambdaChatopsTarget creates in the other account, trusting the bot. */
+function trustTheBot(sts: StsStandIn): void {
+  sts.addPrincipal(SANDBOX_PRINCIPAL);
+  const { account, externalId } = DEMO_OTHER_ACCOUNT;
+  for (const [role, allowedActions] of [
+    [
+      'lambda-chatops-reader',
+      ['lambda:Get*', 'lambda:List*', 'cloudwatch:GetMetricData', 'cloudwatch:DescribeAlarms'],
+    ],
+    ['lambda-chatops-promoter', ['lambda:UpdateAlias']],
+  ] as const) {
+    sts.addRole({
+      arn: `arn:aws:iam::${account}:role/${role}`,
+      trustedPrincipals: [SANDBOX_PRINCIPAL.arn],
+      externalId,
+      allowSetSourceIdentity: true,
+      allowedActions,
+    });
+  }
+}
+
+/** The side panel (the sandbox's "console") may list the other account's demo functions too. */
+function letThePanelRead(lambda: LambdaApiStandIn): void {
+  for (const fn of DEMO_FUNCTIONS) {
+    if (!fn.place) continue;
+    const place = lambda.inAccount(fn.place.account, fn.place.region);
+    for (const action of ['lambda:ListAliases', 'lambda:ListVersionsByFunction']) {
+      place.addPermission(fn.functionName, { principal: '123456789012', action });
+    }
   }
 }
