@@ -1,5 +1,7 @@
 // Ports: what the use cases need from the outside world, named for what they do. Adapters in
 // src/adapters implement them for AWS; tests and the sandbox reach those adapters over HTTP.
+
+import type { Lock } from './domain/lock';
 import type { AliasInfo, VersionInfo } from './domain/model';
 import type { AuditEvent, ChangeRequest, StepClaim } from './domain/request';
 
@@ -96,6 +98,29 @@ export interface AuditLog {
   history(fn: string, options: { alias?: string; limit: number }): Promise<AuditEvent[]>;
   /** The newest APPLIED event of an alias. */
   lastApplied(fn: string, alias: string): Promise<AuditEvent | undefined>;
+  /**
+   * When `version` was last APPLIED to the alias, and when the next APPLIED there took it away
+   * (both absent: it was never applied there). For the promotion order and `minSoak`.
+   */
+  appliedSpan(fn: string, alias: string, version: string): Promise<{ appliedAt?: string; leftAt?: string }>;
+}
+
+/** A function's locks as stored: one item, replaced whole, `version` counting its writes. */
+export interface LockSet {
+  locks: Lock[];
+  /** 0 when the function was never locked. */
+  version: number;
+}
+
+/**
+ * Deploy locks (DESIGN.md section 3b): the current locks of a function are one read, and a change
+ * is a conditional write on the version read, so of two lock commands racing (a function lock and
+ * an alias lock) exactly one is written; the other reads again and is judged against the winner.
+ */
+export interface LockStore {
+  read(fn: string): Promise<LockSet>;
+  /** Writes `locks` if the item is still at `version`; false when another writer got there first. */
+  replace(fn: string, locks: Lock[], version: number): Promise<boolean>;
 }
 
 /** Slack user groups, for approval rules that name one. */

@@ -10,6 +10,7 @@ import { WebClient } from '@slack/web-api';
 import type { AssumedRoles } from './adapters/assumed-roles';
 import { AwsLambdaRegistry } from './adapters/aws-lambda-registry';
 import { DynamoDbAuditLog } from './adapters/dynamodb-audit-log';
+import { DynamoDbLockStore } from './adapters/dynamodb-lock-store';
 import { DynamoDbRequestStore } from './adapters/dynamodb-request-store';
 import { lambdaClients } from './adapters/lambda-clients';
 import { SlackDirectory } from './adapters/slack-directory';
@@ -72,6 +73,7 @@ export async function buildShared(
       ),
       audit: new DynamoDbAuditLog(settings.auditTableName, dynamo),
       requests: new DynamoDbRequestStore(settings.auditTableName, dynamo),
+      locks: new DynamoDbLockStore(settings.auditTableName, dynamo),
       directory: new SlackDirectory(web, clock),
       queue: queue(() => slack),
       clock,

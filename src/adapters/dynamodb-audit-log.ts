@@ -1,7 +1,13 @@
 // AuditLog over DynamoDB: a function's history newest first is one Query of the byFunction
 // index, an alias's one Query of byAlias, its last applied change one item of the sparse
 // appliedByAlias. The bot never updates or deletes an event.
-import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import type { AuditEvent } from '../domain/request';
 import type { AuditLog } from '../ports';
 import { aliasPk, functionPk, itemToEvent } from './dynamodb-items';
@@ -29,6 +35,56 @@ export class DynamoDbAuditLog implements AuditLog {
     const page = await this.query(appliedByAlias, aliasPk(fn, alias), 1);
     const item = page.Items?.[0];
     return item ? itemToEvent(item) : undefined;
+  }
+
+  async appliedSpan(
+    fn: string,
+    alias: string,
+    version: string,
+  ): Promise<{ appliedAt?: string; leftAt?: string }> {
+    // Newest first, only this version's APPLIED events: usually the first page has it.
+    const pk = aliasPk(fn, alias);
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    let found: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await guarded(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: appliedByAlias.name,
+            KeyConditionExpression: '#pk = :pk',
+            FilterExpression: '#to = :version',
+            ExpressionAttributeNames: { '#pk': appliedByAlias.partitionKey, '#to': 'toVersion' },
+            ExpressionAttributeValues: { ':pk': { S: pk }, ':version': { S: version } },
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      found = page.Items?.[0];
+      startKey = page.LastEvaluatedKey;
+    } while (!found && startKey);
+    const sortKey = found?.[appliedByAlias.sortKey]?.S;
+    if (!found || sortKey === undefined) return {};
+    // The next change of the alias after it: when the version left.
+    const next = await guarded(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: appliedByAlias.name,
+          KeyConditionExpression: '#pk = :pk AND #sk > :sk',
+          ExpressionAttributeNames: { '#pk': appliedByAlias.partitionKey, '#sk': appliedByAlias.sortKey },
+          ExpressionAttributeValues: { ':pk': { S: pk }, ':sk': { S: sortKey } },
+          ScanIndexForward: true,
+          Limit: 1,
+        }),
+      ),
+    );
+    const left = next.Items?.[0];
+    return {
+      appliedAt: itemToEvent(found).at,
+      ...(left ? { leftAt: itemToEvent(left).at } : {}),
+    };
   }
 
   private query(index: Index, key: string, limit: number): Promise<QueryCommandOutput> {

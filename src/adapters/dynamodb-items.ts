@@ -3,6 +3,7 @@
 // query them from the console, exports or Athena.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AuditAction, AuditEvent } from '../domain/request';
+import type { ApprovalRuleName } from '../domain/request-guards';
 import { TABLE_SCHEMA } from './table-schema';
 
 type Item = Record<string, AttributeValue>;
@@ -14,6 +15,8 @@ export const eventSk = (seq: number) => `EV#${String(seq).padStart(4, '0')}`;
 export const functionPk = (fn: string) => `FN#${fn}`;
 export const aliasPk = (fn: string, alias: string) => `FN#${fn}#${alias}`;
 export const CARD_SK = 'CARD';
+export const lockPk = (fn: string) => `LOCK#${fn}`;
+export const LOCK_SK = 'LOCKS';
 export const CLAIM_SK_PREFIX = 'CLAIM#';
 export const claimSk = (step: number) => `${CLAIM_SK_PREFIX}${String(step).padStart(4, '0')}`;
 
@@ -53,6 +56,7 @@ export function eventToItem(event: AuditEvent, details?: string): Item {
   if (event.weight !== undefined) item.weight = { N: String(event.weight) };
   if (event.revisionId !== undefined) item.revisionId = { S: event.revisionId };
   if (event.until !== undefined) item.until = { S: event.until };
+  if (event.approvedFor !== undefined) item.approvedFor = { S: event.approvedFor.join(' ') };
   if (details !== undefined) item.details = { S: details };
   return item;
 }
@@ -75,6 +79,9 @@ export function itemToEvent(item: Item): AuditEvent {
     ...(item.weight?.N === undefined ? {} : { weight: Number(item.weight.N) }),
     ...(item.revisionId?.S === undefined ? {} : { revisionId: item.revisionId.S }),
     ...(item.until?.S === undefined ? {} : { until: item.until.S }),
+    ...(item.approvedFor?.S === undefined
+      ? {}
+      : { approvedFor: item.approvedFor.S.split(' ').filter(isRuleName) }),
     seq: Number(item.seq?.N ?? 0),
   };
 }
@@ -83,3 +90,6 @@ export function itemToEvent(item: Item): AuditEvent {
 export function sameEvent(a: AuditEvent, b: AuditEvent): boolean {
   return a.seq === b.seq && a.action === b.action && a.actor === b.actor && a.at === b.at;
 }
+
+const isRuleName = (name: string): name is ApprovalRuleName =>
+  name === 'approvals' || name === 'freezeOverride';

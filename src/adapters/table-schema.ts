@@ -8,6 +8,14 @@
 //                   gsi3 (APPLIED events only) FN#<function>#<alias> / same   its applied changes
 //   card location   pk REQ#<requestId>   sk CARD                where the approval card is;
 //                   carries `ttl` (the request's expiry + a day): DynamoDB garbage-collects it
+//   lock events     pk REQ#<lockId>      sk EV#0001 (LOCKED), EV#0002 (UNLOCKED): audit events
+//                   like a request's (requestId = the lock id L…, alias = the alias or `*`), in
+//                   the same indexes, so a function's history shows its locks
+//   function locks  pk LOCK#<function>   sk LOCKS               not an event: the function's locks
+//                   in force (`locks`, JSON) and `version`, replaced whole by a conditional PutItem
+//                   on the version read. One item per function holds its function-wide and alias
+//                   locks, so the current lock is one GetItem and two racing lock commands cannot
+//                   both be written (dynalite has no TransactWriteItems to check two items at once)
 //
 // A request's state is the fold of its events (one Query); a transition is a conditional PutItem
 // of the next event (attribute_not_exists), so concurrent writers cannot both take a step.

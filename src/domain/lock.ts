@@ -165,3 +165,66 @@ export function describeLock(lock: Lock): SentencePart[] {
   parts.push({ kind: 'text', text: '.' });
   return parts;
 }
+
+export type LockTakeVerdict = { allowed: true } | { allowed: false; lock: Lock };
+
+/**
+ * May `candidate` be taken next to `locks`? Not while a lock in force overlaps its scope: the
+ * same alias, or any alias of the function when either of them is function-wide. The holder of
+ * an overlapping lock may add another (a function lock and a longer one on prod), but not the
+ * same scope twice: unlock first to change it. This is what makes "a function lock and an alias
+ * lock taken at once" a conflict: whichever is written second sees the first and is refused.
+ */
+export function mayLock(locks: Lock[], candidate: Lock, at: Date): LockTakeVerdict {
+  const overlapping = locks.filter(
+    (lock) =>
+      lock.function === candidate.function &&
+      isInForce(lock, at) &&
+      (lock.alias === candidate.alias || lock.alias === WHOLE_FUNCTION || candidate.alias === WHOLE_FUNCTION),
+  );
+  const blocking = overlapping.find(
+    (lock) => lock.holder !== candidate.holder || lock.alias === candidate.alias,
+  );
+  return blocking ? { allowed: false, lock: blocking } : { allowed: true };
+}
+
+/** The locks still in force at `at`: what a lock item keeps when it is written again. */
+export function locksInForce(locks: Lock[], at: Date): Lock[] {
+  return locks.filter((lock) => isInForce(lock, at));
+}
+
+/** The LOCKED audit event of a lock (seq 1 of its id); `functionName` is the Lambda name. */
+export function lockedEvent(lock: Lock, where: { functionName: string; team: string; channel: string }) {
+  return {
+    ...lockEventBase(lock, where),
+    action: 'LOCKED' as const,
+    actor: lock.holder,
+    at: lock.at,
+    ...(lock.reason.trim() === '' ? {} : { reason: lock.reason }),
+    ...(lock.until === undefined ? {} : { until: lock.until }),
+    seq: 1,
+  } satisfies AuditEvent;
+}
+
+/** The UNLOCKED audit event of a lock (seq 2 of its id), by whoever lifted it. */
+export function unlockedEvent(
+  lock: Lock,
+  where: { functionName: string; team: string; channel: string },
+  actor: string,
+  at: Date,
+): AuditEvent {
+  return { ...lockEventBase(lock, where), action: 'UNLOCKED', actor, at: at.toISOString(), seq: 2 };
+}
+
+function lockEventBase(lock: Lock, where: { functionName: string; team: string; channel: string }) {
+  return {
+    function: lock.function,
+    functionName: where.functionName,
+    alias: lock.alias,
+    requestId: lock.id,
+    team: where.team,
+    channel: where.channel,
+    fromVersion: '',
+    toVersion: '',
+  };
+}

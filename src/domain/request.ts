@@ -2,7 +2,9 @@
 // of its audit events: its state is their fold, and each step appends exactly one event with
 // the next sequence number. The store refuses a second event with the same number, so
 // concurrent clicks cannot both take a step: the loser reloads and decides again.
+import { type ApprovalProgress, countApprovals, givenApprovals, progressOf } from './approvals';
 import type { ApprovalRule } from './model';
+import type { ApprovalRuleName, RequestGuards } from './request-guards';
 import type { VersionDiff } from './version-diff';
 
 export type AuditAction =
@@ -50,6 +52,11 @@ export interface AuditEvent {
   revisionId?: string;
   /** On LOCKED with `--for`: ISO-8601 end of the lock. */
   until?: string;
+  /**
+   * On APPROVED of a request made with `--override`: the rules its approver was allowed for when
+   * they clicked (see countApprovals). Absent: the alias's rule.
+   */
+  approvedFor?: ApprovalRuleName[];
   /** Position in the request's event list, from 1. */
   seq: number;
 }
@@ -80,6 +87,8 @@ export interface ChangeRequest {
   /** The two versions as they were when requested, and what differs: the card shows these. */
   versions: { from: VersionSummary; to: VersionSummary };
   diff: VersionDiff;
+  /** What the guardrails found when it was made (absent on requests made before them). */
+  guards?: RequestGuards;
 }
 
 export interface VersionSummary {
@@ -103,7 +112,10 @@ export type RequestStatus =
 export interface RequestState {
   request: ChangeRequest;
   status: RequestStatus;
+  /** Every distinct approver, in order. */
   approvals: string[];
+  /** The approvals shared out over the request's rules (see countApprovals; `progressOf` when absent). */
+  progress?: ApprovalProgress;
   events: AuditEvent[];
   /** The event that ended the request, when it has ended. */
   final?: AuditEvent;
@@ -124,7 +136,13 @@ export function isOpen(status: RequestStatus): boolean {
 
 /** Folds a request's events (ordered by seq) into its state. */
 export function foldRequest(request: ChangeRequest, events: AuditEvent[]): RequestState {
-  const state: RequestState = { request, status: 'PENDING', approvals: [], events };
+  const state: RequestState = {
+    request,
+    status: 'PENDING',
+    approvals: [],
+    progress: countApprovals(request, []),
+    events,
+  };
   for (const event of events) {
     if (state.final) break;
     const terminal = TERMINAL[event.action];
@@ -133,7 +151,8 @@ export function foldRequest(request: ChangeRequest, events: AuditEvent[]): Reque
       state.final = event;
     } else if (event.action === 'APPROVED' && !state.approvals.includes(event.actor)) {
       state.approvals.push(event.actor);
-      if (state.approvals.length >= request.rule.required) state.status = 'APPLYING';
+      state.progress = countApprovals(request, givenApprovals(events.slice(0, events.indexOf(event) + 1)));
+      if (state.progress.complete) state.status = 'APPLYING';
     }
   }
   return state;
@@ -147,7 +166,14 @@ export type Decision =
 
 export type NoopReason = 'already-approved' | 'closed' | 'applying' | 'not-requester' | 'denied-again';
 
-export type Click = { type: 'approve' | 'reject'; actor: string; allowed: boolean; deniedReason?: string };
+export type Click = {
+  type: 'approve' | 'reject';
+  actor: string;
+  allowed: boolean;
+  deniedReason?: string;
+  /** For a request made with `--override`: the rules the actor is allowed for (see countApprovals). */
+  approvedFor?: ApprovalRuleName[];
+};
 
 /** Decides what a click does to a request, at `now`. Pure: the caller stores the event. */
 export function decideClick(state: RequestState, click: Click, now: Date): Decision {
@@ -178,12 +204,30 @@ export function decideClick(state: RequestState, click: Click, now: Date): Decis
     return { kind: 'append', event: eventFor(request, 'REJECTED', click.actor, now), next: 'closed' };
   }
   if (state.approvals.includes(click.actor)) return { kind: 'noop', reason: 'already-approved' };
-  const enough = state.approvals.length + 1 >= request.rule.required;
+  const approval = request.guards?.override
+    ? { approvedFor: click.approvedFor ?? ['approvals' as const] }
+    : {};
+  const given = [...givenApprovals(state.events), { actor: click.actor, for: approval.approvedFor ?? [] }];
+  const after = countApprovals(request, given);
+  const counted = after.approvals.length + after.freezeOverride.length;
+  const before = progressOf(state);
+  if (request.guards?.override && counted <= before.approvals.length + before.freezeOverride.length) {
+    // Allowed, but only for a rule that has all its approvals: it would count for nothing.
+    return decideClick(state, { ...click, allowed: false, deniedReason: uselessApprovalReason(state) }, now);
+  }
   return {
     kind: 'append',
-    event: eventFor(request, 'APPROVED', click.actor, now),
-    next: enough ? 'apply' : 'wait',
+    event: { ...eventFor(request, 'APPROVED', click.actor, now), ...approval },
+    next: after.complete ? 'apply' : 'wait',
   };
+}
+
+function uselessApprovalReason(state: RequestState): string {
+  const override = state.request.guards?.override;
+  const missing = override ? override.rule.required - progressOf(state).freezeOverride.length : 0;
+  return missing > 0
+    ? `the approvals for ${state.request.alias} are complete; it still needs ${missing === 1 ? 'an approval' : `${missing} approvals`} from the freeze override rule`
+    : `the freeze override is approved; it still needs approvals for ${state.request.alias}`;
 }
 
 /** The requester withdraws a pending request. */

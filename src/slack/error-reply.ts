@@ -2,10 +2,13 @@
 // to do; anything else is logged and answered with an apology that leaks nothing.
 import type { Logger } from '@slack/logger';
 import { isChatopsError } from '../domain/errors';
+import { isGuardRefusal } from '../domain/guard-refusal';
 import type { Message } from './blocks/common';
-import { errorMessage } from './blocks/error';
+import { errorMessage, refusalMessage } from './blocks/error';
 
 export function errorReply(error: unknown, usage: string | undefined, logger: Logger): Message {
+  // A guardrail's refusal names people and times: rendered as mentions and dates, reasons escaped.
+  if (isGuardRefusal(error)) return refusalMessage(error.sentence, usage);
   if (isChatopsError(error)) {
     switch (error.code) {
       case 'THROTTLED':

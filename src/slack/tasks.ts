@@ -25,7 +25,13 @@ export async function runTask(task: AsyncTask, slack: WorkerSlackDeps, invocatio
       return;
     }
     case 'apply': {
-      const { state, card, acted } = await applyRequest(deps, task.requestId, invocation);
+      const { state, card, acted, waitingFor } = await applyRequest(deps, task.requestId, invocation);
+      if (waitingFor) {
+        // Approved, but locked by someone else: the card says whose lock it waits for.
+        await messenger.replace(requestCard(state, { waitingFor }), { card, responseUrl: task.responseUrl });
+        logger.info(`request ${task.requestId}: waiting for lock ${waitingFor.id}`);
+        return;
+      }
       if (!acted) {
         logger.info(`request ${task.requestId}: nothing to do (${state.status})`);
         return;

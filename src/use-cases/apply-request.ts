@@ -6,6 +6,7 @@
 // recorded, and if it is not, only the change marker this step wrote into the alias's
 // description can say that the move was ours (after a lost answer or a dead invocation).
 import { ChatopsError } from '../domain/errors';
+import type { Lock } from '../domain/lock';
 import { type AliasInfo, isSplit } from '../domain/model';
 import {
   type AuditAction,
@@ -20,6 +21,7 @@ import {
 } from '../domain/request';
 import type { AliasUpdater } from '../ports';
 import type { Deps } from './deps';
+import { guardsFor } from './request-guards';
 import { describeSplit, loadState, MAX_RACES, type StoredState } from './requests';
 
 /**
@@ -38,8 +40,10 @@ export interface WorkerDeps extends Deps {
 }
 
 export interface ApplyResult extends StoredState {
-  /** False when this invocation did nothing: not APPLYING, or another one holds the claim. */
+  /** False when this invocation did nothing: not APPLYING, waiting for a lock, or another one holds the claim. */
   acted: boolean;
+  /** The lock the request waits for (DESIGN.md 3b): applied when it ends (applyWaiting). */
+  waitingFor?: Lock;
 }
 
 interface Outcome {
@@ -54,6 +58,24 @@ export async function applyRequest(deps: WorkerDeps, requestId: string, owner: s
     const { state } = loaded;
     if (state.status !== 'APPLYING') return { ...loaded, acted: false };
     const step = nextStep(state);
+    // Before the claim: a request kept waiting holds no claim, so the start at the unlock is free
+    // to take it. Only a step never claimed can wait or expire: once claimed, UpdateAlias may have
+    // been called, and only the alias can say what happened (moveAlias).
+    if (loaded.claim?.step !== step) {
+      const now = deps.clock.now();
+      if (now.getTime() >= Date.parse(state.request.expiresAt)) {
+        const expired: AuditEvent = {
+          ...eventFor(state.request, 'EXPIRED', 'system', now, 'approved, but not applied before it expired'),
+          seq: step,
+        };
+        if (await deps.requests.append(expired)) {
+          return { ...loaded, state: foldRequest(state.request, [...state.events, expired]), acted: true };
+        }
+        continue;
+      }
+      const { lock } = await guardsFor(deps, state.request, now);
+      if (lock) return { ...loaded, acted: false, waitingFor: lock };
+    }
     const claim = await deps.requests.claim(requestId, step, {
       owner,
       now: deps.clock.now(),

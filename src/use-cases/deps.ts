@@ -1,13 +1,23 @@
 // What the use cases are given: configuration and ports, built once by the composition root.
 import { ChatopsError } from '../domain/errors';
 import type { ChatopsConfig, ManagedFunction } from '../domain/model';
-import type { AuditLog, Clock, Directory, LambdaRegistry, RequestStore, WorkQueue } from '../ports';
+import type {
+  AuditLog,
+  Clock,
+  Directory,
+  LambdaRegistry,
+  LockStore,
+  RequestStore,
+  WorkQueue,
+} from '../ports';
 
 export interface Deps {
   config: ChatopsConfig;
   registry: LambdaRegistry;
   audit: AuditLog;
   requests: RequestStore;
+  /** Deploy locks (DESIGN.md section 3b). */
+  locks: LockStore;
   directory: Directory;
   queue: WorkQueue;
   clock: Clock;

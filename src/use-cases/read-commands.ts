@@ -1,9 +1,12 @@
 // The read-only commands: list, status, versions, history. They return view models; the Slack
 // layer turns them into Block Kit.
 import { type ChatopsError, isChatopsError } from '../domain/errors';
+import { type FreezeOccurrence, freezesInForce, nextFreeze } from '../domain/freeze';
+import type { Lock } from '../domain/lock';
 import { type AliasInfo, type ManagedFunction, trafficShares, type VersionInfo } from '../domain/model';
 import { type AuditEvent, foldRequest, isOpen, type RequestState } from '../domain/request';
 import { type Deps, managedFunction, stageOrder } from './deps';
+import { functionLocks } from './locks';
 
 export interface FunctionAliases {
   fn: ManagedFunction;
@@ -31,6 +34,15 @@ export interface FunctionStatus {
   missingStages: string[];
   /** Set when the function could not be read (status of every function shows it inline). */
   error?: ChatopsError;
+  /** Locks and freeze windows (DESIGN.md 3b) of the function's aliases. */
+  guardrails?: StatusGuardrails;
+}
+
+export interface StatusGuardrails {
+  locks: Lock[];
+  /** Freezes in force now covering one of its aliases, and the next one to start. */
+  freezes: FreezeOccurrence[];
+  nextFreeze?: FreezeOccurrence;
 }
 
 export async function functionStatus(deps: Deps, key: string): Promise<FunctionStatus> {
@@ -43,14 +55,14 @@ export async function functionStatus(deps: Deps, key: string): Promise<FunctionS
   const settled = await Promise.allSettled([
     aliasesOf(deps, fn, { rethrow: true }),
     openRequests(deps, fn.key),
+    functionLocks(deps, fn.key),
     ...lastChanges.values(),
   ]);
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
-  const [listed, pending] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
-    FunctionAliases,
-    RequestState[],
-  ];
+  const [listed, pending, locks] = settled.map(
+    (result) => (result as PromiseFulfilledResult<unknown>).value,
+  ) as [FunctionAliases, RequestState[], Lock[]];
   const aliases = await Promise.all(
     listed.aliases.map(async (alias): Promise<AliasStatus> => {
       const [version, lastChange] = await Promise.all([
@@ -65,7 +77,16 @@ export async function functionStatus(deps: Deps, key: string): Promise<FunctionS
       };
     }),
   );
-  return { fn, aliases, missingStages: listed.missingStages };
+  const names = new Set([...fn.stages, ...listed.aliases.map((alias) => alias.name)]);
+  const windows = deps.config.freezes.filter((window) => window.aliases.some((alias) => names.has(alias)));
+  const now = deps.clock.now();
+  const next = nextFreeze(windows, now);
+  return {
+    fn,
+    aliases,
+    missingStages: listed.missingStages,
+    guardrails: { locks, freezes: freezesInForce(windows, now), ...(next ? { nextFreeze: next } : {}) },
+  };
 }
 
 /** Every managed function's status, each failing on its own. */

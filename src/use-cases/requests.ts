@@ -3,7 +3,7 @@
 // a writer that loses a race reloads and decides again on the new state.
 import { ChatopsError } from '../domain/errors';
 import { type AliasInfo, isSplit, percent, trafficShares, type VersionInfo } from '../domain/model';
-import { groupsIn, mayApprove, mayRequestIn, ruleFor } from '../domain/policy';
+import { mayRequestIn, ruleFor } from '../domain/policy';
 import {
   type AuditEvent,
   type ChangeRequest,
@@ -21,6 +21,7 @@ import {
 import { diffVersions } from '../domain/version-diff';
 import type { CardLocation } from '../ports';
 import { type Deps, managedFunction } from './deps';
+import { approvalVerdict, checkRequestGuards } from './request-guards';
 
 export const MAX_RACES = 8;
 
@@ -30,7 +31,14 @@ export interface Requester {
   channel: string;
 }
 
-export type PromoteInput = { fn: string; to: string } & ({ from: string } | { version: string });
+/** `--skip-stages` and `--override <reason>` (DESIGN.md 3b), as the command gave them. */
+export interface GuardOptions {
+  skipStages?: boolean | undefined;
+  override?: string | undefined;
+}
+
+export type PromoteInput = { fn: string; to: string } & ({ from: string } | { version: string }) &
+  GuardOptions;
 
 export async function requestPromotion(
   deps: Deps,
@@ -56,10 +64,22 @@ export async function requestPromotion(
   } else {
     toVersion = input.version;
   }
-  return createRequest(deps, { kind: 'promote', fnKey: fn.key, target, toVersion, sourceAlias, who });
+  return createRequest(deps, {
+    kind: 'promote',
+    fnKey: fn.key,
+    target,
+    toVersion,
+    sourceAlias,
+    who,
+    options: { skipStages: input.skipStages, override: input.override },
+  });
 }
 
-export async function requestRollback(deps: Deps, input: { fn: string; alias: string }, who: Requester) {
+export async function requestRollback(
+  deps: Deps,
+  input: { fn: string; alias: string; override?: string | undefined },
+  who: Requester,
+) {
   const fn = managedFunction(deps.config, input.fn);
   checkChannel(deps, who.channel);
   const [target, last] = await Promise.all([
@@ -73,7 +93,14 @@ export async function requestRollback(deps: Deps, input: { fn: string; alias: st
         `Point it at a version explicitly: \`/lambda promote ${fn.key} ${input.alias} <version>\`.`,
     );
   }
-  return createRequest(deps, { kind: 'rollback', fnKey: fn.key, target, toVersion: last.fromVersion, who });
+  return createRequest(deps, {
+    kind: 'rollback',
+    fnKey: fn.key,
+    target,
+    toVersion: last.fromVersion,
+    who,
+    options: { override: input.override },
+  });
 }
 
 async function createRequest(
@@ -85,6 +112,7 @@ async function createRequest(
     toVersion: string;
     sourceAlias?: string | undefined;
     who: Requester;
+    options?: GuardOptions;
   },
 ): Promise<RequestState> {
   const { config, registry, clock } = deps;
@@ -96,9 +124,18 @@ async function createRequest(
       `\`${target.name}\` already points at version ${toVersion}: nothing to change.`,
     );
   }
-  const [fromInfo, toInfo] = await Promise.all([
+  const [fromInfo, toInfo, guards] = await Promise.all([
     registry.getVersion(fn.functionName, target.version),
     registry.getVersion(fn.functionName, toVersion),
+    checkRequestGuards(deps, {
+      kind: input.kind,
+      fn,
+      alias: target.name,
+      toVersion,
+      sourceAlias: input.sourceAlias,
+      requester: who.user,
+      ...input.options,
+    }),
   ]);
   const now = clock.now();
   const rule = ruleFor(config, target.name);
@@ -123,6 +160,7 @@ async function createRequest(
     lastStage: fn.stages.length > 0 && fn.stages[fn.stages.length - 1] === target.name,
     versions: { from: summary(fromInfo), to: summary(toInfo) },
     diff: diffVersions(fromInfo, toInfo),
+    guards,
   };
   const requested: AuditEvent = { ...eventFor(request, 'REQUESTED', who.user, now), seq: 1 };
   await deps.requests.create(request, requested);
@@ -148,21 +186,18 @@ export async function click(
   input: { requestId: string; actor: string; type: 'approve' | 'reject'; responseUrl?: string },
 ): Promise<StepResult> {
   return step(deps, input.requestId, input.responseUrl, async (state, now) => {
-    const { request } = state;
-    const verdict = mayApprove({
-      rule: request.rule,
-      selfApproval: request.selfApproval,
-      requester: request.requester,
-      actor: input.actor,
-      groupMembers: await groupMembers(deps, request, input.actor),
-    });
+    const verdict = await approvalVerdict(deps, state.request, input.actor);
     return decideClick(
       state,
       {
         type: input.type,
         actor: input.actor,
         allowed: verdict.allowed,
-        ...(verdict.allowed ? {} : { deniedReason: verdict.reason }),
+        ...(verdict.allowed
+          ? verdict.approvedFor
+            ? { approvedFor: verdict.approvedFor }
+            : {}
+          : { deniedReason: verdict.reason }),
       },
       now,
     );
@@ -217,18 +252,6 @@ export async function loadState(deps: Pick<Deps, 'requests'>, requestId: string)
     ...(stored.card ? { card: stored.card } : {}),
     ...(stored.claim ? { claim: stored.claim } : {}),
   };
-}
-
-async function groupMembers(
-  deps: Deps,
-  request: ChangeRequest,
-  actor: string,
-): Promise<Record<string, string[]>> {
-  const { approvers } = request.rule;
-  if (approvers === 'anyone' || approvers.includes(actor)) return {};
-  const groups = groupsIn(request.rule);
-  const members = await Promise.all(groups.map((group) => deps.directory.membersOf(group)));
-  return Object.fromEntries(groups.map((group, index) => [group, members[index] ?? []]));
 }
 
 function checkChannel(deps: Deps, channel: string) {

@@ -1,7 +1,7 @@
 // The new commands and options through the real handler, before their use cases exist: a
-// rollout or a lock that is asked for is refused with a sentence, never half-done (a canary
-// that silently moved all the traffic would be worse than no answer); the options that change
-// nothing yet pass through to a normal request.
+// rollout that is asked for is refused with a sentence, never half-done (a canary that silently
+// moved all the traffic would be worse than no answer); the options that change nothing yet pass
+// through to a normal request.
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, textOf } from '../support/harness';
 
@@ -16,9 +16,6 @@ describe('options before their use cases', () => {
   it.each([
     ['promote orders dev→test --canary 10%', '`--canary` rollouts are not available yet.'],
     ['promote orders test 5 --linear 25% --every 5m', '`--linear` rollouts are not available yet.'],
-    ['lock orders test --for 2h migrating', '`lock` is not available yet.'],
-    ['unlock orders test', '`unlock` is not available yet.'],
-    ['locks', '`locks` is not available yet.'],
   ])('%s is refused, and nothing is requested or changed', async (text, answer) => {
     h = await startHarness();
 

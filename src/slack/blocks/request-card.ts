@@ -2,16 +2,26 @@
 // happened. The same builder renders every state, so replacing the card after a decision is
 // rendering it again from the request's events.
 import type { ActionsBlock, KnownBlock } from '@slack/types';
-import { percent } from '../../domain/model';
+import { missingApprovals, progressOf } from '../../domain/approvals';
+import { formatDuration } from '../../domain/duration';
+import { describeLock, type Lock } from '../../domain/lock';
+import { type ApprovalRule, percent } from '../../domain/model';
 import { code, escapeText, mentionGroup, mentionUser, slackDate, truncate } from '../../domain/mrkdwn';
 import type { RequestState } from '../../domain/request';
+import { sentenceMrkdwn } from '../../domain/sentence';
+import { stageReasonText } from '../../domain/stage-order';
 import { shortHash } from '../../domain/version-diff';
 import { context, fields, header, type Message, plural, safe, section } from './common';
 
 export const APPROVE_ACTION = 'request.approve';
 export const REJECT_ACTION = 'request.reject';
 
-export function requestCard(state: RequestState): Message {
+export interface CardOptions {
+  /** An approved request kept from being applied by someone else's lock (DESIGN.md 3b). */
+  waitingFor?: Lock;
+}
+
+export function requestCard(state: RequestState, options: CardOptions = {}): Message {
   const { request } = state;
   const verb = request.kind === 'rollback' ? 'Roll back' : 'Promote';
   const title = `${verb} ${request.function}: ${request.alias} ${request.fromVersion} → ${request.toVersion}`;
@@ -36,8 +46,9 @@ export function requestCard(state: RequestState): Message {
       context(`:scissors: ${request.alias} splits its traffic now (${split}); this change clears the split.`),
     );
   }
-  blocks.push(...statusBlocks(state));
-  return { text: `${title}: ${statusText(state)}`, blocks };
+  blocks.push(...guardBlocks(state));
+  blocks.push(...statusBlocks(state, options));
+  return { text: `${title}: ${statusText(state, options)}`, blocks };
 }
 
 function versionLine(version: string, description: string): string {
@@ -45,11 +56,18 @@ function versionLine(version: string, description: string): string {
 }
 
 function approvalsLine(state: RequestState): string {
-  const { rule } = state.request;
-  const who = rule.approvers === 'anyone' ? 'anyone' : rule.approvers.map(mentionPrincipal).join(', ');
-  const given = state.approvals.length > 0 ? `: ${state.approvals.map(mentionUser).join(', ')}` : '';
+  const { rule, guards } = state.request;
+  const progress = progressOf(state);
   const self = state.request.selfApproval ? '' : ', not the requester';
-  return `${state.approvals.length} of ${rule.required}${given}\nfrom ${who}${self}`;
+  const line = (required: number, approvers: ApprovalRule['approvers'], given: string[]) => {
+    const who = approvers === 'anyone' ? 'anyone' : approvers.map(mentionPrincipal).join(', ');
+    const names = given.length > 0 ? `: ${given.map(mentionUser).join(', ')}` : '';
+    return `${given.length} of ${required}${names}\nfrom ${who}${self}`;
+  };
+  const main = line(rule.required, rule.approvers, progress.approvals);
+  if (!guards?.override) return main;
+  const { rule: extra } = guards.override;
+  return `${main}\n*+ freeze override:* ${line(extra.required, extra.approvers, progress.freezeOverride)}`;
 }
 
 const mentionPrincipal = (id: string) => (id.startsWith('S') ? mentionGroup(id) : mentionUser(id));
@@ -90,17 +108,54 @@ function changesText({ request }: RequestState): string {
   return `*What changes*\n${lines.join('\n')}`;
 }
 
-function statusBlocks(state: RequestState): KnownBlock[] {
+/** What the guardrails found: the freeze overridden, promotion-order warnings, the soak, the lock. */
+function guardBlocks({ request }: RequestState): KnownBlock[] {
+  const { guards } = request;
+  if (!guards) return [];
+  const lines: string[] = [];
+  if (guards.override) {
+    const { override } = guards;
+    lines.push(
+      `:snowflake: *Made during the freeze ${escapeText(override.freeze)} (${escapeText(override.timezone)}, until ${slackDate(override.until)}) with \`--override\`: it needs ${plural(override.rule.required, 'more approval')} from the freeze override rule.* Reason: “${safe(override.reason, 300)}”`,
+    );
+  }
+  for (const reason of guards.stageWarnings ?? []) {
+    lines.push(
+      `:warning: *${escapeText(stageReasonText(reason))}${guards.skipStages ? ' (`--skip-stages`)' : ''}.*`,
+    );
+  }
+  if (guards.soak) {
+    const { soak } = guards;
+    const ran = soak.ranMs === undefined ? 'no recorded time' : formatDuration(soak.ranMs);
+    lines.push(
+      `:stopwatch: Soaked on ${escapeText(soak.previous)}: ${ran} (minSoak ${formatDuration(soak.requiredMs)}).`,
+    );
+  }
+  if (guards.lock) lines.push(`:lock: ${sentenceMrkdwn(describeLock(guards.lock))} Requested by its holder.`);
+  return lines.length === 0 ? [] : [section(lines.join('\n'))];
+}
+
+function statusBlocks(state: RequestState, options: CardOptions): KnownBlock[] {
   const { request, final } = state;
   const id = code(request.id);
   if (state.status === 'PENDING') {
-    const missing = request.rule.required - state.approvals.length;
+    const missingByRule = missingApprovals(request, progressOf(state));
+    const missing = missingByRule.approvals + missingByRule.freezeOverride;
     return [
       context(
         `${id}  ·  expires ${slackDate(request.expiresAt)}  ·  ${plural(missing, 'approval')} to go  ·  ` +
           `the requester can withdraw it with \`/lambda cancel ${request.id}\``,
       ),
       actions(state),
+    ];
+  }
+  if (state.status === 'APPLYING' && options.waitingFor) {
+    return [
+      section(
+        `:lock: *Approved, waiting for a lock*: ${sentenceMrkdwn(describeLock(options.waitingFor))} ` +
+          `It is applied when the lock ends, unless the request expires first (${slackDate(request.expiresAt)}).`,
+      ),
+      context(`${id}  ·  approved by ${state.approvals.map(mentionUser).join(', ')}`),
     ];
   }
   if (state.status === 'APPLYING') {
@@ -147,7 +202,7 @@ function actions(state: RequestState): ActionsBlock {
                 text: {
                   type: 'mrkdwn',
                   text: `${request.function} ${request.alias} moves from ${request.fromVersion} to ${request.toVersion}${
-                    state.approvals.length + 1 >= request.rule.required ? ' as soon as you approve' : ''
+                    lastApproval(state) ? ' as soon as you approve' : ''
                   }.`,
                 },
                 confirm: { type: 'plain_text', text: 'Approve' },
@@ -168,8 +223,21 @@ function actions(state: RequestState): ActionsBlock {
   };
 }
 
-function statusText(state: RequestState): string {
-  if (state.status === 'PENDING')
-    return `${state.approvals.length} of ${state.request.rule.required} approvals`;
+/** One approval misses, whichever rule it is for. */
+function lastApproval(state: RequestState): boolean {
+  const missing = missingApprovals(state.request, progressOf(state));
+  return missing.approvals + missing.freezeOverride <= 1;
+}
+
+function statusText(state: RequestState, options: CardOptions): string {
+  if (state.status === 'PENDING') {
+    const progress = progressOf(state);
+    const override = state.request.guards?.override;
+    const main = `${progress.approvals.length} of ${state.request.rule.required} approvals`;
+    return override
+      ? `${main}, ${progress.freezeOverride.length} of ${override.rule.required} freeze override`
+      : main;
+  }
+  if (state.status === 'APPLYING' && options.waitingFor) return 'approved, waiting for a lock';
   return state.status.toLowerCase();
 }

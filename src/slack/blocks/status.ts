@@ -1,6 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { code, mentionUser, slackDate } from '../../domain/mrkdwn';
-import type { FunctionStatus } from '../../use-cases/read-commands';
+import { describeFreeze } from '../../domain/freeze';
+import { describeLock } from '../../domain/lock';
+import { code, escapeText, mentionUser, slackDate } from '../../domain/mrkdwn';
+import { sentenceMrkdwn } from '../../domain/sentence';
+import type { FunctionStatus, StatusGuardrails } from '../../use-cases/read-commands';
 import { aliasPointer } from './aliases';
 import { capBlocks, context, divider, header, type Message, plural, safe, section } from './common';
 import { groupedByLocation } from './locations';
@@ -21,9 +24,10 @@ export function statusMessage(statuses: FunctionStatus[], otherAccounts: readonl
   };
 }
 
-function functionBlocks({ fn, aliases, missingStages, error }: FunctionStatus): KnownBlock[] {
+function functionBlocks({ fn, aliases, missingStages, error, guardrails }: FunctionStatus): KnownBlock[] {
   const blocks: KnownBlock[] = [header(`${fn.key} (${fn.functionName})`)];
   if (error) return [...blocks, section(`:warning: ${safe(error.message, 500)}`)];
+  if (guardrails) blocks.push(...guardrailBlocks(guardrails));
   if (aliases.length === 0) blocks.push(section('_This function has no aliases yet._'));
   for (const { alias, version, lastChange, pending } of aliases) {
     const lines = [aliasPointer(alias)];
@@ -50,4 +54,20 @@ function functionBlocks({ fn, aliases, missingStages, error }: FunctionStatus): 
   if (missingStages.length > 0)
     blocks.push(context(`Configured but missing in Lambda: ${missingStages.join(', ')}`));
   return blocks;
+}
+
+/** Locks and freezes in force, and the next freeze: what would stop a request now or soon. */
+function guardrailBlocks({ locks, freezes, nextFreeze }: StatusGuardrails): KnownBlock[] {
+  const lines = locks.map((lock) => `:lock: ${sentenceMrkdwn(describeLock(lock))}`);
+  for (const freeze of freezes) {
+    lines.push(`:snowflake: ${sentenceMrkdwn(describeFreeze(freeze.window.aliases.join(', '), freeze))}`);
+  }
+  if (nextFreeze) {
+    const { window } = nextFreeze;
+    lines.push(
+      `:calendar: Next freeze: ${escapeText(window.name)} (${escapeText(window.timezone)}) on ${escapeText(window.aliases.join(', '))}, ` +
+        `${slackDate(nextFreeze.start.toISOString())} → ${slackDate(nextFreeze.end.toISOString())}`,
+    );
+  }
+  return lines.length === 0 ? [] : [section(lines.join('\n'))];
 }

@@ -7,6 +7,7 @@ import type { Message } from '../../blocks/common';
 import { errorMessage } from '../../blocks/error';
 import type { SlackDeps } from '../../context';
 import { errorReply } from '../../error-reply';
+import { lockCommand } from './lock-commands';
 import { readCommand } from './read-commands';
 import { requestCommand } from './request-commands';
 
@@ -47,6 +48,10 @@ function run(parsed: Command, command: SlashCommand, slack: SlackDeps): Promise<
     case 'rollback':
     case 'cancel':
       return requestCommand(parsed, command, slack);
+    case 'lock':
+    case 'unlock':
+    case 'locks':
+      return lockCommand(parsed, command, slack);
     default:
       return readCommand(parsed, command, slack);
   }
@@ -54,13 +59,10 @@ function run(parsed: Command, command: SlashCommand, slack: SlackDeps): Promise<
 
 /**
  * Commands the parser knows before their use cases exist: refused, never half-done. A canary
- * that silently moved 100% of the traffic, or a lock that locked nothing, would be worse than no
- * answer. `--all-at-once`, `--skip-stages` and `--override` change nothing yet, so they pass.
+ * that silently moved 100% of the traffic would be worse than no answer. `--all-at-once` changes
+ * nothing yet, so it passes.
  */
 function notYetAvailable(parsed: Command): string | undefined {
-  if (parsed.kind === 'lock' || parsed.kind === 'unlock' || parsed.kind === 'locks') {
-    return `\`${parsed.kind}\` is not available yet.`;
-  }
   if (parsed.kind === 'promote' && parsed.rollout && parsed.rollout.strategy !== 'allAtOnce') {
     return `${parsed.rollout.strategy === 'canary' ? '`--canary`' : '`--linear`'} rollouts are not available yet.`;
   }

@@ -20,7 +20,10 @@ import type { Reply } from './lambda-command';
 /** How long `versions` may take before it answers asynchronously (cold start comes before it). */
 export const VERSIONS_DEADLINE_MS = 1_200;
 
-type ReadCommand = Exclude<Command, { kind: 'promote' | 'rollback' | 'cancel' }>;
+type ReadCommand = Exclude<
+  Command,
+  { kind: 'promote' | 'rollback' | 'cancel' | 'lock' | 'unlock' | 'locks' }
+>;
 
 export async function readCommand(
   parsed: ReadCommand,

@@ -23,7 +23,7 @@ export async function requestCommand(
   }
   const state =
     parsed.kind === 'rollback'
-      ? await requestRollback(deps, { fn: parsed.fn, alias: parsed.alias }, who)
+      ? await requestRollback(deps, { fn: parsed.fn, alias: parsed.alias, override: parsed.override }, who)
       : await requestPromotion(deps, parsed, who);
   const card = requestCard(state);
   const location = await messenger.post(who.channel, card);
