@@ -87,6 +87,9 @@ describe('taking a lock', () => {
     }
     expect((await h.events(lockId))[0]).toMatchObject({ alias: '*', reason: 'release freeze for QA' });
     expect((await h.events(lockId))[0]?.until).toBeUndefined();
+    const history = textOf((await h.command('history orders')).json?.blocks);
+    expect(history).toContain(`*LOCKED*  every alias  ·  <@${USERS.prod1}>`);
+    expect(history).toContain(lockId);
   });
 
   it('two lock commands at once, one for the function and one for an alias: exactly one wins', async () => {

@@ -33,9 +33,14 @@ export function historyMessage({ fn, alias, events }: HistoryView): Message {
   for (const event of events) {
     const actor = event.actor === 'system' ? 'the bot' : mentionUser(event.actor);
     const reason = event.reason ? `\n_${safe(event.reason, 500)}_` : '';
+    // Lock events move no version: their alias (`*`: the whole function) and, with --for, their end.
+    const change =
+      event.fromVersion === '' && event.toVersion === ''
+        ? `${event.alias === '*' ? 'every alias' : event.alias}${event.until ? ` until ${slackDate(event.until)}` : ''}`
+        : `${event.alias} ${event.fromVersion} → ${event.toVersion}`;
     blocks.push(
       section(
-        `${ICONS[event.action]} *${event.action}*  ${event.alias} ${event.fromVersion} → ${event.toVersion}  ·  ` +
+        `${ICONS[event.action]} *${event.action}*  ${change}  ·  ` +
           `${actor}  ·  ${slackDate(event.at)}  ·  ${code(event.requestId)}${reason}`,
       ),
     );
