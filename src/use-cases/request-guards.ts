@@ -4,6 +4,7 @@
 // the domain decides (lock.ts, freeze.ts, stage-order.ts), and what was found travels with the
 // request (RequestGuards) for its card and its approvals. Also what the worker and rollouts ask
 // before they move an alias: which lock or freeze holds it now (`guardsFor`).
+import { isChatopsError } from '../domain/errors';
 import { describeFreeze, type FreezeOccurrence, freezeFor } from '../domain/freeze';
 import { GuardRefusal } from '../domain/guard-refusal';
 import { describeLock, type Lock, lockFor, mayPassLocks } from '../domain/lock';
@@ -94,11 +95,14 @@ async function stageVerdict(deps: Deps, input: GuardInput): Promise<StageVerdict
   const previous = fn.stages[fn.stages.indexOf(alias) - 1];
   if (input.kind === 'rollback' || previous === undefined) return { kind: 'ok' };
   const minSoakMs = Object.hasOwn(deps.config.minSoakMs, alias) ? deps.config.minSoakMs[alias] : undefined;
+  // Read only what the verdict needs: where the version ran matters for an explicit version (or a
+  // source outside the stages), its APPLIED time there for a soak. dev→test without a soak reads nothing.
+  const judgedByWhereItRan = input.sourceAlias === undefined || !fn.stages.includes(input.sourceAlias);
   const [previousAlias, span] = await Promise.all([
-    input.sourceAlias === previous
-      ? undefined
-      : deps.registry.getAlias(fn.functionName, previous).catch(() => undefined),
-    deps.audit.appliedSpan(fn.key, previous, toVersion),
+    judgedByWhereItRan && input.sourceAlias !== previous
+      ? deps.registry.getAlias(fn.functionName, previous).catch(missingAlias)
+      : undefined,
+    judgedByWhereItRan || minSoakMs !== undefined ? deps.audit.appliedSpan(fn.key, previous, toVersion) : {},
   ]);
   return decideStageOrder({
     kind: input.kind,
@@ -115,6 +119,12 @@ async function stageVerdict(deps: Deps, input: GuardInput): Promise<StageVerdict
     ...(minSoakMs === undefined ? {} : { minSoakMs }),
     now: deps.clock.now(),
   });
+}
+
+/** A previous stage without its alias in Lambda has no version on it; any other failure is one. */
+function missingAlias(error: unknown): undefined {
+  if (isChatopsError(error, 'ALIAS_NOT_FOUND')) return undefined;
+  throw error;
 }
 
 function stageRefusal(verdict: Extract<StageVerdict, { kind: 'refuse' }>, mode: string): SentencePart[] {
