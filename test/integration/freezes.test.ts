@@ -182,6 +182,9 @@ describe('--override', () => {
     await h.settle();
     expect(h.lambda.alias(ORDERS, 'prod').version).toBe('3');
     expect(textOf(h.card(id)?.blocks)).toContain('1 approval to go');
+    expect(textOf((await h.command('status orders')).json?.blocks)).toContain(
+      '2 of 2 approvals + 0 of 1 freeze override',
+    );
 
     // A third prod approver would count for nothing: refused and recorded.
     await h.click(id, 'approve', { user: USERS.platform });

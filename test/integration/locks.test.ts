@@ -2,8 +2,18 @@
 // clients against the stand-ins: who may request past a lock, a race of two lock commands, a lock
 // that ends by itself, an approved request that waits and is applied at the unlock, who may unlock,
 // and what `locks` and `status` show.
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AwsLambdaRegistry } from '../../src/adapters/aws-lambda-registry';
+import { DynamoDbAuditLog } from '../../src/adapters/dynamodb-audit-log';
+import { DynamoDbLockStore } from '../../src/adapters/dynamodb-lock-store';
+import { DynamoDbRequestStore } from '../../src/adapters/dynamodb-request-store';
+import { TASK_MARKER } from '../../src/adapters/task-event';
+import { loadConfigFile } from '../../src/config';
+import type { Deps } from '../../src/use-cases/deps';
+import { applyWaiting } from '../../src/use-cases/locks';
 import { CHANNELS, type Harness, requestIdIn, startHarness, TABLE, textOf, USERS } from '../support/harness';
 
 let h: Harness;
@@ -194,6 +204,53 @@ describe('an approved request under someone else’s lock', () => {
     expect(h.lambda.alias(ORDERS, 'test').version).toBe('4');
     expect((await h.events(id)).at(-1)).toMatchObject({ action: 'EXPIRED', actor: 'system' });
     expect(textOf(h.card(id)?.blocks)).toContain('*Expired*');
+  });
+});
+
+describe('applyWaiting, the heartbeat’s hook for locks that ended by themselves', () => {
+  /** The use cases' dependencies on the same stand-ins, as the worker builds them; work goes to the real worker. */
+  function workerDeps(started: string[]): Deps {
+    const dynamo = new DynamoDBClient({});
+    return {
+      config: loadConfigFile(h.env.CHATOPS_CONFIG as string),
+      registry: new AwsLambdaRegistry(new LambdaClient({}), h.clock),
+      audit: new DynamoDbAuditLog(TABLE, dynamo),
+      requests: new DynamoDbRequestStore(TABLE, dynamo),
+      locks: new DynamoDbLockStore(TABLE, dynamo),
+      directory: { membersOf: async () => [] },
+      queue: {
+        enqueue: async (task) => {
+          if (task.kind === 'apply') started.push(task.requestId);
+          await h.worker({ source: TASK_MARKER, task }, { awsRequestId: `heartbeat-${started.length}` });
+        },
+      },
+      clock: h.clock,
+      random: (size) => randomBytes(size),
+    };
+  }
+
+  it('starts the approved requests no lock holds any more, and leaves those still locked', async () => {
+    const toTest = await request('promote orders dev→test', USERS.dev);
+    const toProd = await request('promote orders test→prod', USERS.dev);
+    await h.command('lock orders test --for 30m', { user: USERS.prod1 });
+    await h.command('lock orders prod', { user: USERS.prod1 });
+    await h.click(toTest, 'approve', { user: USERS.approver });
+    await h.click(toProd, 'approve', { user: USERS.prod2 });
+    await h.click(toProd, 'approve', { user: USERS.platform });
+    await h.settle();
+    expect(updateAliasCalls()).toHaveLength(0);
+
+    const started: string[] = [];
+    expect(await applyWaiting(workerDeps(started), 'orders')).toEqual([]);
+    h.clock.advance(31 * 60_000);
+    const released = await applyWaiting(workerDeps(started), 'orders');
+
+    expect(released).toEqual([toTest]);
+    expect(started).toEqual([toTest]);
+    expect(h.lambda.alias(ORDERS, 'test').version).toBe('5');
+    expect(h.lambda.alias(ORDERS, 'prod').version).toBe('3');
+    expect(textOf(h.card(toTest)?.blocks)).toContain('*Applied*');
+    expect(textOf(h.card(toProd)?.blocks)).toContain('*Approved, waiting for a lock*');
   });
 });
 

@@ -1,7 +1,9 @@
 import type { KnownBlock } from '@slack/types';
+import { progressOf } from '../../domain/approvals';
 import { describeFreeze } from '../../domain/freeze';
 import { describeLock } from '../../domain/lock';
 import { code, escapeText, mentionUser, slackDate } from '../../domain/mrkdwn';
+import type { RequestState } from '../../domain/request';
 import { sentenceMrkdwn } from '../../domain/sentence';
 import type { FunctionStatus, StatusGuardrails } from '../../use-cases/read-commands';
 import { aliasPointer } from './aliases';
@@ -46,7 +48,7 @@ function functionBlocks({ fn, aliases, missingStages, error, guardrails }: Funct
       const { request } = state;
       lines.push(
         `:hourglass_flowing_sand: ${code(request.id)} → ${request.toVersion}, asked by ${mentionUser(request.requester)}, ` +
-          `${state.approvals.length} of ${request.rule.required} approvals, expires ${slackDate(request.expiresAt, '{time}')}`,
+          `${approvalsSummary(state)}, expires ${slackDate(request.expiresAt, '{time}')}`,
       );
     }
     blocks.push(section(lines.join('\n')));
@@ -54,6 +56,16 @@ function functionBlocks({ fn, aliases, missingStages, error, guardrails }: Funct
   if (missingStages.length > 0)
     blocks.push(context(`Configured but missing in Lambda: ${missingStages.join(', ')}`));
   return blocks;
+}
+
+/** "1 of 2 approvals", and the freeze override's when the request has one. */
+function approvalsSummary(state: RequestState): string {
+  const progress = progressOf(state);
+  const override = state.request.guards?.override;
+  const main = `${progress.approvals.length} of ${state.request.rule.required} approvals`;
+  return override
+    ? `${main} + ${progress.freezeOverride.length} of ${override.rule.required} freeze override`
+    : main;
 }
 
 /** Locks and freezes in force, and the next freeze: what would stop a request now or soon. */
