@@ -1,8 +1,12 @@
 // Freeze windows (DESIGN.md section 3b) through the real handler and worker: requests refused
 // during a window read in its own time zone (across a UTC date boundary and both daylight saving
 // changes), `--override` with its extra approval, and `status` showing freezes.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNELS, type Harness, requestIdIn, startHarness, textOf, USERS } from '../support/harness';
+import { DynamoDbLockStore } from '../../src/adapters/dynamodb-lock-store';
+import { loadConfigFile } from '../../src/config';
+import { guardsFor } from '../../src/use-cases/request-guards';
+import { CHANNELS, type Harness, requestIdIn, startHarness, TABLE, textOf, USERS } from '../support/harness';
 
 let h: Harness;
 
@@ -246,6 +250,33 @@ describe('--override', () => {
 
     expect(h.lambda.alias(ORDERS, 'test').version).toBe('5');
     expect(textOf(h.card(id)?.blocks)).not.toContain('freeze');
+  });
+});
+
+describe('guardsFor, what a rollout step asks before it moves an alias', () => {
+  it('names the freeze in force, except the one the request was made through with --override', async () => {
+    await startAt(SATURDAY_NIGHT);
+    const deps = {
+      config: loadConfigFile(h.env.CHATOPS_CONFIG as string),
+      locks: new DynamoDbLockStore(TABLE, new DynamoDBClient({})),
+    };
+    const override = {
+      reason: 'hotfix',
+      freeze: 'saturday-night',
+      timezone: 'Europe/Berlin',
+      until: at(AUTUMN, 0, '00:30'),
+      rule: { approvers: [USERS.outsider], required: 1 },
+    };
+    const request = { function: 'orders', alias: 'prod', requester: USERS.dev };
+
+    const plain = await guardsFor(deps, request, h.clock.now());
+    const overridden = await guardsFor(deps, { ...request, guards: { override } }, h.clock.now());
+    const noon = await guardsFor(deps, request, new Date(SATURDAY_NOON));
+
+    expect(plain.freeze?.window.name).toBe('saturday-night');
+    expect(plain.freeze?.end.toISOString()).toBe(at(AUTUMN, 0, '00:30'));
+    expect(overridden).toEqual({});
+    expect(noon).toEqual({});
   });
 });
 

@@ -14,6 +14,7 @@ import { TASK_MARKER } from '../../src/adapters/task-event';
 import { loadConfigFile } from '../../src/config';
 import type { Deps } from '../../src/use-cases/deps';
 import { applyWaiting } from '../../src/use-cases/locks';
+import { guardsFor } from '../../src/use-cases/request-guards';
 import { CHANNELS, type Harness, requestIdIn, startHarness, TABLE, textOf, USERS } from '../support/harness';
 
 let h: Harness;
@@ -251,6 +252,25 @@ describe('applyWaiting, the heartbeat’s hook for locks that ended by themselve
     expect(h.lambda.alias(ORDERS, 'prod').version).toBe('3');
     expect(textOf(h.card(toTest)?.blocks)).toContain('*Applied*');
     expect(textOf(h.card(toProd)?.blocks)).toContain('*Approved, waiting for a lock*');
+  });
+});
+
+describe('guardsFor, what a rollout step asks before it moves an alias', () => {
+  it('names a lock someone else holds, and nothing for the holder or once it ended', async () => {
+    const locked = await h.command('lock orders prod --for 1h', { user: USERS.prod1 });
+    const deps = {
+      config: loadConfigFile(h.env.CHATOPS_CONFIG as string),
+      locks: new DynamoDbLockStore(TABLE, new DynamoDBClient({})),
+    };
+    const request = (requester: string) => ({ function: 'orders', alias: 'prod', requester });
+
+    const others = await guardsFor(deps, request(USERS.dev), h.clock.now());
+    const holders = await guardsFor(deps, request(USERS.prod1), h.clock.now());
+    const later = await guardsFor(deps, request(USERS.dev), new Date(h.clock.now().getTime() + HOUR));
+
+    expect(others.lock?.id).toBe(lockIdIn(locked.json?.blocks));
+    expect(holders).toEqual({});
+    expect(later).toEqual({});
   });
 });
 
