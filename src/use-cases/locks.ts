@@ -24,6 +24,7 @@ import type { ManagedFunction } from '../domain/model';
 import { groupsIn, mayApprove, ruleFor } from '../domain/policy';
 import type { AuditEvent } from '../domain/request';
 import { foldRequest } from '../domain/request';
+import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
 import { MAX_RACES, type Requester } from './requests';
 
@@ -118,7 +119,7 @@ export async function unlock(
 /** `/lambda locks`: every lock in force, function by function (one read each, at once). */
 export async function locksInForceEverywhere(deps: Deps): Promise<Lock[]> {
   const now = deps.clock.now();
-  const sets = await Promise.all(Object.keys(deps.config.functions).map((key) => deps.locks.read(key)));
+  const sets = await allSettledOrThrow(Object.keys(deps.config.functions).map((key) => deps.locks.read(key)));
   return sets.flatMap((set) => locksInForce(set.locks, now));
 }
 
@@ -138,7 +139,7 @@ export async function applyWaiting(deps: Deps, fnKey: string): Promise<string[]>
   // its expiry is still found (and ended) by the next heartbeat.
   const now = deps.clock.now();
   const since = new Date(now.getTime() - 2 * deps.config.requestTtlMinutes * 60_000);
-  const [recent, current] = await Promise.all([
+  const [recent, current] = await allSettledOrThrow([
     deps.requests.recentRequests(fnKey, since),
     deps.locks.read(fnKey),
   ]);
@@ -159,7 +160,7 @@ export async function applyWaiting(deps: Deps, fnKey: string): Promise<string[]>
 async function mayApproveFor(deps: Deps, alias: string, actor: string): Promise<boolean> {
   const rule = ruleFor(deps.config, alias);
   const groups = rule.approvers === 'anyone' || rule.approvers.includes(actor) ? [] : groupsIn(rule);
-  const members = await Promise.all(groups.map((group) => deps.directory.membersOf(group)));
+  const members = await allSettledOrThrow(groups.map((group) => deps.directory.membersOf(group)));
   return mayApprove({
     rule,
     // Lifting a lock is not approving one's own request: the holder case is decided by mayUnlock.

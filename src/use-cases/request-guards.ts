@@ -14,6 +14,7 @@ import type { ChangeRequest } from '../domain/request';
 import type { ApprovalRuleName, RequestGuards } from '../domain/request-guards';
 import type { SentencePart } from '../domain/sentence';
 import { decideStageOrder, type StageVerdict, stageReasonText } from '../domain/stage-order';
+import { allSettledOrThrow } from './all-settled-or-throw';
 import type { Deps } from './deps';
 
 export interface GuardInput {
@@ -38,7 +39,7 @@ export interface GuardInput {
 export async function checkRequestGuards(deps: Deps, input: GuardInput): Promise<RequestGuards> {
   const { config } = deps;
   const { fn, alias, requester } = input;
-  const [lockSet, stage] = await Promise.all([deps.locks.read(fn.key), stageVerdict(deps, input)]);
+  const [lockSet, stage] = await allSettledOrThrow([deps.locks.read(fn.key), stageVerdict(deps, input)]);
   const now = deps.clock.now();
 
   const locked = mayPassLocks(lockSet.locks, fn.key, alias, requester, now);
@@ -98,7 +99,7 @@ async function stageVerdict(deps: Deps, input: GuardInput): Promise<StageVerdict
   // Read only what the verdict needs: where the version ran matters for an explicit version (or a
   // source outside the stages), its APPLIED time there for a soak. dev→test without a soak reads nothing.
   const judgedByWhereItRan = input.sourceAlias === undefined || !fn.stages.includes(input.sourceAlias);
-  const [previousAlias, span] = await Promise.all([
+  const [previousAlias, span] = await allSettledOrThrow([
     judgedByWhereItRan && input.sourceAlias !== previous
       ? deps.registry.getAlias(fn.functionName, previous).catch(missingAlias)
       : undefined,
@@ -223,6 +224,6 @@ async function groupMembers(
 ): Promise<Record<string, string[]>> {
   const needed = rules.filter((rule) => rule.approvers !== 'anyone' && !rule.approvers.includes(actor));
   const groups = [...new Set(needed.flatMap(groupsIn))];
-  const members = await Promise.all(groups.map((group) => deps.directory.membersOf(group)));
+  const members = await allSettledOrThrow(groups.map((group) => deps.directory.membersOf(group)));
   return Object.fromEntries(groups.map((group, index) => [group, members[index] ?? []]));
 }

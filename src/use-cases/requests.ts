@@ -20,6 +20,7 @@ import {
 } from '../domain/request';
 import { diffVersions } from '../domain/version-diff';
 import type { CardLocation } from '../ports';
+import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
 import { approvalVerdict, checkRequestGuards } from './request-guards';
 
@@ -124,7 +125,7 @@ async function createRequest(
       `\`${target.name}\` already points at version ${toVersion}: nothing to change.`,
     );
   }
-  const [fromInfo, toInfo, guards] = await Promise.all([
+  const [fromInfo, toInfo, guards] = await allSettledOrThrow([
     registry.getVersion(fn.functionName, target.version),
     registry.getVersion(fn.functionName, toVersion),
     checkRequestGuards(deps, {
