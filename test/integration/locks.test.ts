@@ -167,6 +167,9 @@ describe('an approved request under someone else’s lock', () => {
     const waiting = textOf(h.card(id)?.blocks);
     expect(waiting).toContain('*Approved, waiting for a lock*');
     expect(waiting).toContain(`orders test is locked by <@${USERS.prod1}>`);
+    expect(h.slack.ephemerals(CHANNELS.releases, USERS.approver).at(-1)?.text).toContain(
+      'waits for the lock on test to end',
+    );
 
     const unlocked = await h.command('unlock orders test', { user: USERS.prod1 });
     await h.settle();
@@ -175,6 +178,18 @@ describe('an approved request under someone else’s lock', () => {
     expect(h.lambda.alias(ORDERS, 'test').version).toBe('5');
     expect((await h.events(id)).map((event) => event.action)).toEqual(['REQUESTED', 'APPROVED', 'APPLIED']);
     expect(textOf(h.card(id)?.blocks)).toContain('*Applied*');
+  });
+
+  it('a lock taken while a request is pending: the next click redraws its card with the lock', async () => {
+    const id = await request('promote orders test→prod', USERS.dev);
+    await h.command('lock orders prod release train', { user: USERS.prod1 });
+
+    await h.click(id, 'approve', { user: USERS.prod2 });
+
+    const card = textOf(h.card(id)?.blocks);
+    expect(card).toContain(`orders prod is locked by <@${USERS.prod1}>`);
+    expect(card).toContain('Once approved, it waits for this lock.');
+    expect(JSON.stringify(h.card(id)?.blocks)).toContain('request.approve');
   });
 
   it('a lock that ended by itself: the next look at the card applies it', async () => {
@@ -205,6 +220,7 @@ describe('an approved request under someone else’s lock', () => {
     expect(h.lambda.alias(ORDERS, 'test').version).toBe('4');
     expect((await h.events(id)).at(-1)).toMatchObject({ action: 'EXPIRED', actor: 'system' });
     expect(textOf(h.card(id)?.blocks)).toContain('*Expired*');
+    expect(textOf(h.card(id)?.blocks)).toContain('approved, but not applied before it expired');
   });
 });
 

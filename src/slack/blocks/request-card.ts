@@ -146,6 +146,13 @@ function statusBlocks(state: RequestState, options: CardOptions): KnownBlock[] {
         `${id}  ·  expires ${slackDate(request.expiresAt)}  ·  ${plural(missing, 'approval')} to go  ·  ` +
           `the requester can withdraw it with \`/lambda cancel ${request.id}\``,
       ),
+      ...(options.waitingFor
+        ? [
+            context(
+              `:lock: ${sentenceMrkdwn(describeLock(options.waitingFor))} Once approved, it waits for this lock.`,
+            ),
+          ]
+        : []),
       actions(state),
     ];
   }
@@ -173,7 +180,7 @@ function statusBlocks(state: RequestState, options: CardOptions): KnownBlock[] {
     APPLIED: `:rocket: *Applied*${by}, ${at}: ${request.alias} now points at ${request.toVersion}.`,
     REJECTED: `:x: *Rejected*${by}, ${at}. ${request.alias} stays at ${request.fromVersion}.`,
     CANCELLED: `:leftwards_arrow_with_hook: *Cancelled*${by}, ${at}. ${request.alias} stays at ${request.fromVersion}.`,
-    EXPIRED: `:hourglass: *Expired* ${at} before enough approvals. ${request.alias} stays at ${request.fromVersion}. To ask again: ${retry}`,
+    EXPIRED: `:hourglass: *Expired* ${at}${final?.reason ? `:${reason}` : ' before enough approvals.'} ${request.alias} stays at ${request.fromVersion}. To ask again: ${retry}`,
     STALE: `:warning: *Not applied*, ${at}:${reason} Look at \`/lambda status ${request.function}\`, then request again: ${retry}`,
     FAILED: `:boom: *Failed*, ${at}:${reason} ${request.alias} was not changed. Try again: ${retry}`,
   };

@@ -4,7 +4,8 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { REQUEST_ID } from '../../../domain/parse-command';
 import { click, type StepResult } from '../../../use-cases/requests';
 import { type Message, section } from '../../blocks/common';
-import { APPROVE_ACTION, REJECT_ACTION, requestCard } from '../../blocks/request-card';
+import { APPROVE_ACTION, type CardOptions, REJECT_ACTION, requestCard } from '../../blocks/request-card';
+import { cardOptionsFor } from '../../card-guards';
 import type { SlackDeps } from '../../context';
 import { errorReply } from '../../error-reply';
 
@@ -23,10 +24,14 @@ export function registerRequestButtons(app: App, slack: SlackDeps): void {
       }
       try {
         const result = await click(slack.deps, { requestId, actor: body.user.id, type, responseUrl });
+        const options = await cardOptionsFor(slack, result.state);
         if (result.event || result.outcome === 'closed' || result.outcome === 'applying') {
-          await slack.messenger.replace(requestCard(result.state), { card: result.card, responseUrl });
+          await slack.messenger.replace(requestCard(result.state, options), {
+            card: result.card,
+            responseUrl,
+          });
         }
-        const told = clickNote(result);
+        const told = clickNote(result, options);
         if (told) await slack.messenger.tell(responseUrl, told);
       } catch (error) {
         await slack.messenger.tell(responseUrl, errorReply(error, undefined, slack.logger));
@@ -35,8 +40,11 @@ export function registerRequestButtons(app: App, slack: SlackDeps): void {
   }
 }
 
-function clickNote({ state, outcome, event }: StepResult): Message | undefined {
+function clickNote({ state, outcome, event }: StepResult, options: CardOptions): Message | undefined {
   const { id, alias } = state.request;
+  if (state.status === 'APPLYING' && options.waitingFor) {
+    return note(`Request ${id} is approved, and waits for the lock on ${alias} to end: see its card.`);
+  }
   if (event?.action === 'DENIED' || outcome === 'denied-again') {
     const reason = (event ?? state.events[state.events.length - 1])?.reason;
     return note(`You can't act on ${id}: ${reason}. Nothing was changed.`);
