@@ -140,6 +140,37 @@ describe('taking a lock', () => {
   });
 });
 
+describe('a lock when DynamoDB misbehaves', () => {
+  const putOf = (prefix: string) => (body: Record<string, unknown>) =>
+    ((body.Item as { pk?: { S?: string } } | undefined)?.pk?.S ?? '').startsWith(prefix);
+
+  it('a lock write whose answer was lost (the SDK retries into its own condition) is taken once', async () => {
+    h.dynamoFaults.failNext(
+      'PutItem',
+      { name: 'InternalServerError', status: 500, afterForwarding: true },
+      1,
+      putOf('LOCK#'),
+    );
+
+    const reply = await h.command('lock orders prod', { user: USERS.prod1 });
+
+    expect(reply.json?.response_type).toBe('in_channel');
+    expect(await lockItem()).toHaveLength(1);
+    expect(await h.events(lockIdIn(reply.json?.blocks))).toHaveLength(1);
+  });
+
+  it('a lock whose LOCKED event cannot be written does not hold: nothing unseen in the history locks anything', async () => {
+    h.dynamoFaults.failNext('PutItem', { name: 'InternalServerError', status: 500 }, 10, putOf('REQ#L'));
+
+    const reply = await h.command('lock orders prod', { user: USERS.prod1 });
+
+    expect(reply.json?.response_type).toBe('ephemeral');
+    expect(textOf(reply.json?.blocks)).toContain('Nothing was changed');
+    expect(await lockItem()).toHaveLength(0);
+    await request('promote orders test→prod', USERS.dev);
+  });
+});
+
 describe('a lock that ends by itself', () => {
   it('stops refusing at its end, with no UNLOCKED written', async () => {
     const locked = await h.command('lock orders test --for 1h', { user: USERS.approver });
