@@ -3,6 +3,7 @@
 // the next sequence number. The store refuses a second event with the same number, so
 // concurrent clicks cannot both take a step: the loser reloads and decides again.
 import { type ApprovalProgress, countApprovals, givenApprovals, progressOf } from './approvals';
+import type { LinkTemplates } from './config-model';
 import type { ApprovalRule } from './model';
 import type { ApprovalRuleName, RequestGuards } from './request-guards';
 import type { VersionDiff } from './version-diff';
@@ -89,7 +90,30 @@ export interface ChangeRequest {
   diff: VersionDiff;
   /** What the guardrails found when it was made (absent on requests made before them). */
   guards?: RequestGuards;
+  /** The function's link templates when requested: the card links the versions' tokens with them. */
+  links?: LinkTemplates;
+  /** Set when the request came from CI (`ci.promote`), not from a Slack user. */
+  origin?: CiOrigin;
 }
+
+/**
+ * Who asked, for a request from CI (DESIGN.md section 3c), recorded in the REQUESTED event's
+ * `details`. Lambda tells a function nothing about an IAM caller (no principal ARN in the
+ * context): `requestedBy` is what the pipeline says it is, and the invocation's own request id
+ * is what ties the request to the Invoke call in CloudTrail (data events), where the principal is.
+ */
+export interface CiOrigin {
+  kind: 'ci';
+  /** The payload's free text, e.g. `github-actions: acme/orders run 991`: declared, not proven. */
+  requestedBy: string;
+  /** Lambda's request id of the invocation (`context.awsRequestId`). */
+  invocationId?: string;
+  /** The ARN the caller invoked (`context.invokedFunctionArn`): which function, version or alias. */
+  invokedFunctionArn?: string;
+}
+
+/** The requester recorded for requests from CI (`actor` of their REQUESTED event). */
+export const CI_ACTOR = 'ci';
 
 export interface VersionSummary {
   version: string;

@@ -132,3 +132,32 @@ export function fill(
 
 /** The first seven characters, as git shows a SHA. */
 export const shortSha = (sha: string) => sha.slice(0, 7);
+
+/**
+ * The templates for one function: its own `links` over the top-level ones, key by key (a function
+ * that sets only `pr` keeps the top-level `commit` and `compare`).
+ */
+export function templatesFor(topLevel: LinkTemplates, own: LinkTemplates | undefined): LinkTemplates {
+  return { ...topLevel, ...(own ?? {}) };
+}
+
+/** A version's description read for display: its free text, its tokens and their links. */
+export interface VersionSource {
+  text: string;
+  metadata: VersionMetadata;
+  links: VersionLinks;
+}
+
+/**
+ * `description` read through `templates`; `replacing` is the description of the version it
+ * replaces, for a promotion's compare link.
+ */
+export function versionSource(
+  description: string,
+  templates: LinkTemplates,
+  replacing?: string,
+): VersionSource {
+  const { metadata, text } = parseDescription(description);
+  const from = replacing === undefined ? undefined : parseDescription(replacing).metadata;
+  return { text, metadata, links: linksFor(metadata, templates, from) };
+}

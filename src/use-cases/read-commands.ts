@@ -1,10 +1,13 @@
 // The read-only commands: list, status, versions, history. They return view models; the Slack
 // layer turns them into Block Kit.
+
+import type { LinkTemplates } from '../domain/config-model';
 import { type ChatopsError, isChatopsError } from '../domain/errors';
 import { type FreezeOccurrence, freezesInForce, nextFreeze } from '../domain/freeze';
 import type { Lock } from '../domain/lock';
 import { type AliasInfo, type ManagedFunction, trafficShares, type VersionInfo } from '../domain/model';
 import { type AuditEvent, foldRequest, isOpen, type RequestState } from '../domain/request';
+import { templatesFor } from '../domain/version-metadata';
 import { type Deps, managedFunction, stageOrder } from './deps';
 import { functionLocks } from './locks';
 
@@ -32,6 +35,8 @@ export interface FunctionStatus {
   fn: ManagedFunction;
   aliases: AliasStatus[];
   missingStages: string[];
+  /** The function's link templates for its versions' tokens (DESIGN.md section 3c); none: no links. */
+  links?: LinkTemplates;
   /** Set when the function could not be read (status of every function shows it inline). */
   error?: ChatopsError;
   /** Locks and freeze windows (DESIGN.md 3b) of the function's aliases. */
@@ -85,6 +90,7 @@ export async function functionStatus(deps: Deps, key: string): Promise<FunctionS
     fn,
     aliases,
     missingStages: listed.missingStages,
+    links: linksOf(deps, fn),
     guardrails: { locks, freezes: freezesInForce(windows, now), ...(next ? { nextFreeze: next } : {}) },
   };
 }
@@ -95,7 +101,7 @@ export async function allStatuses(deps: Deps): Promise<FunctionStatus[]> {
     Object.values(deps.config.functions).map((fn) =>
       functionStatus(deps, fn.key).catch((error: unknown) => {
         if (!isChatopsError(error)) throw error;
-        return { fn, aliases: [], missingStages: [], error };
+        return { fn, aliases: [], missingStages: [], links: linksOf(deps, fn), error };
       }),
     ),
   );
@@ -111,6 +117,8 @@ export interface VersionsView {
   fn: ManagedFunction;
   rows: VersionRow[];
   total: number;
+  /** The function's link templates (DESIGN.md section 3c); none: no links. */
+  links?: LinkTemplates;
 }
 
 export async function listVersions(deps: Deps, key: string, limit: number): Promise<VersionsView> {
@@ -128,14 +136,21 @@ export async function listVersions(deps: Deps, key: string, limit: number): Prom
         .map(({ weight }) => ({ name: alias.name, weight })),
     ),
   }));
-  return { fn, rows, total: versions.length };
+  return { fn, rows, total: versions.length, links: linksOf(deps, fn) };
 }
 
 export interface HistoryView {
   fn: ManagedFunction;
   alias?: string;
   events: AuditEvent[];
+  /** The function's link templates (DESIGN.md section 3c); none: no links. */
+  links?: LinkTemplates;
+  /** The descriptions of the versions the events name, by version (those Lambda still has). */
+  descriptions?: Record<string, string>;
 }
+
+/** At most this many versions are looked up for one history page (in parallel, cached once seen). */
+const HISTORY_VERSION_LOOKUPS = 25;
 
 export async function history(
   deps: Deps,
@@ -145,8 +160,22 @@ export async function history(
 ): Promise<HistoryView> {
   const fn = managedFunction(deps.config, key);
   const events = await deps.audit.history(fn.key, { ...(alias === undefined ? {} : { alias }), limit });
-  return { fn, ...(alias === undefined ? {} : { alias }), events };
+  const versions = [
+    ...new Set(events.flatMap((event) => [event.toVersion, event.fromVersion]).filter(isPublished)),
+  ].slice(0, HISTORY_VERSION_LOOKUPS);
+  // A deleted version, or one Lambda cannot show now, just has no links: the history is still shown.
+  const found = await Promise.all(
+    versions.map((version) => deps.registry.getVersion(fn.functionName, version).catch(() => undefined)),
+  );
+  const descriptions = Object.fromEntries(
+    found.flatMap((info) => (info === undefined ? [] : [[info.version, info.description]])),
+  );
+  return { fn, ...(alias === undefined ? {} : { alias }), events, links: linksOf(deps, fn), descriptions };
 }
+
+const isPublished = (version: string) => /^[1-9][0-9]*$/.test(version);
+
+const linksOf = (deps: Deps, fn: ManagedFunction): LinkTemplates => templatesFor(deps.config.links, fn.links);
 
 /** Open requests of a function: those created within the request lifetime that have not ended. */
 export async function openRequests(deps: Deps, fnKey: string): Promise<RequestState[]> {

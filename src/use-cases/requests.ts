@@ -7,6 +7,7 @@ import { mayRequestIn, ruleFor } from '../domain/policy';
 import {
   type AuditEvent,
   type ChangeRequest,
+  type CiOrigin,
   type Decision,
   decideCancel,
   decideClick,
@@ -19,6 +20,7 @@ import {
   type VersionSummary,
 } from '../domain/request';
 import { diffVersions } from '../domain/version-diff';
+import { templatesFor } from '../domain/version-metadata';
 import type { CardLocation } from '../ports';
 import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
@@ -30,6 +32,8 @@ export interface Requester {
   user: string;
   team: string;
   channel: string;
+  /** A request from CI: `user` is then `ci` (CI_ACTOR), and this says who the pipeline is. */
+  origin?: CiOrigin;
 }
 
 /** `--skip-stages` and `--override <reason>` (DESIGN.md 3b), as the command gave them. */
@@ -162,6 +166,8 @@ async function createRequest(
     versions: { from: summary(fromInfo), to: summary(toInfo) },
     diff: diffVersions(fromInfo, toInfo),
     guards,
+    links: templatesFor(config.links, fn.links),
+    ...(who.origin === undefined ? {} : { origin: who.origin }),
   };
   const requested: AuditEvent = { ...eventFor(request, 'REQUESTED', who.user, now), seq: 1 };
   await deps.requests.create(request, requested);

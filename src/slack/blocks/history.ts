@@ -1,8 +1,10 @@
 import type { KnownBlock } from '@slack/types';
+import type { LinkTemplates } from '../../domain/config-model';
 import { code, mentionUser, slackDate } from '../../domain/mrkdwn';
-import type { AuditAction } from '../../domain/request';
+import type { AuditAction, AuditEvent } from '../../domain/request';
 import type { HistoryView } from '../../use-cases/read-commands';
 import { capBlocks, header, type Message, plural, safe, section } from './common';
+import { describeVersion } from './version-source';
 
 const ICONS: Record<AuditAction, string> = {
   REQUESTED: ':memo:',
@@ -26,7 +28,7 @@ const ICONS: Record<AuditAction, string> = {
   ADOPTED: ':inbox_tray:',
 };
 
-export function historyMessage({ fn, alias, events }: HistoryView): Message {
+export function historyMessage({ fn, alias, events, links = {}, descriptions = {} }: HistoryView): Message {
   const title = `${fn.key}${alias ? ` ${alias}` : ''}: history`;
   const blocks: KnownBlock[] = [header(title)];
   if (events.length === 0) blocks.push(section('_No changes recorded yet._'));
@@ -41,7 +43,8 @@ export function historyMessage({ fn, alias, events }: HistoryView): Message {
     blocks.push(
       section(
         `${ICONS[event.action]} *${event.action}*  ${change}  ·  ` +
-          `${actor}  ·  ${slackDate(event.at)}  ·  ${code(event.requestId)}${reason}`,
+          `${actor}  ·  ${slackDate(event.at)}  ·  ${code(event.requestId)}${reason}` +
+          sourceOf(event, links, descriptions),
       ),
     );
   }
@@ -49,4 +52,17 @@ export function historyMessage({ fn, alias, events }: HistoryView): Message {
     text: title,
     blocks: capBlocks(blocks, (omitted) => `${plural(omitted, 'more event')} not shown.`),
   };
+}
+
+/** The new version's source line, with a compare link from the version it replaced. */
+function sourceOf(event: AuditEvent, links: LinkTemplates, descriptions: Record<string, string>): string {
+  const description = Object.hasOwn(descriptions, event.toVersion)
+    ? descriptions[event.toVersion]
+    : undefined;
+  if (description === undefined) return '';
+  const replacing = Object.hasOwn(descriptions, event.fromVersion)
+    ? descriptions[event.fromVersion]
+    : undefined;
+  const { source } = describeVersion(description, links, replacing === undefined ? {} : { replacing });
+  return source ? `\n${event.toVersion}: ${source}` : '';
 }

@@ -3,15 +3,17 @@
 // rendering it again from the request's events.
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { missingApprovals, progressOf } from '../../domain/approvals';
+import type { LinkTemplates } from '../../domain/config-model';
 import { formatDuration } from '../../domain/duration';
 import { describeLock, type Lock } from '../../domain/lock';
 import { type ApprovalRule, percent } from '../../domain/model';
 import { code, escapeText, mentionGroup, mentionUser, slackDate, truncate } from '../../domain/mrkdwn';
-import type { RequestState } from '../../domain/request';
+import type { ChangeRequest, RequestState } from '../../domain/request';
 import { sentenceMrkdwn } from '../../domain/sentence';
 import { stageReasonText } from '../../domain/stage-order';
 import { shortHash } from '../../domain/version-diff';
 import { context, fields, header, type Message, plural, safe, section } from './common';
+import { describeVersion } from './version-source';
 
 export const APPROVE_ACTION = 'request.approve';
 export const REJECT_ACTION = 'request.reject';
@@ -27,13 +29,14 @@ export function requestCard(state: RequestState, options: CardOptions = {}): Mes
   const title = `${verb} ${request.function}: ${request.alias} ${request.fromVersion} → ${request.toVersion}`;
   const blocks: KnownBlock[] = [header(title)];
   const { from, to } = request.versions;
+  const links = request.links ?? {};
   blocks.push(
     fields([
       `*Function*\n${request.function}  ·  ${code(request.functionName)}`,
       `*Alias*\n${request.alias}${request.sourceAlias ? ` (from ${request.sourceAlias})` : ''}`,
-      `*Now*\n${versionLine(from.version, from.description)}`,
-      `*Proposed*\n${versionLine(to.version, to.description)}`,
-      `*Requested by*\n${mentionUser(request.requester)}`,
+      `*Now*\n${versionLine(from.version, from.description, links)}`,
+      `*Proposed*\n${versionLine(to.version, to.description, links, from.description)}`,
+      `*Requested by*\n${requesterLine(request)}`,
       `*Approvals*\n${approvalsLine(state)}`,
     ]),
   );
@@ -51,8 +54,19 @@ export function requestCard(state: RequestState, options: CardOptions = {}): Mes
   return { text: `${title}: ${statusText(state, options)}`, blocks };
 }
 
-function versionLine(version: string, description: string): string {
-  return `${version}${description ? ` · ${safe(description, 120)}` : ''}`;
+function versionLine(version: string, description: string, links: LinkTemplates, replacing?: string): string {
+  const described = describeVersion(description, links, {
+    max: 120,
+    ...(replacing === undefined ? {} : { replacing }),
+  });
+  const text = `${version}${described.text ? ` · ${described.text}` : ''}`;
+  return described.source ? `${text}\n${described.source}` : text;
+}
+
+/** A person's mention, or the pipeline's declared name for a request from CI. */
+export function requesterLine(request: ChangeRequest): string {
+  if (request.origin?.kind !== 'ci') return mentionUser(request.requester);
+  return `:robot_face: CI: ${safe(request.origin.requestedBy, 150)}`;
 }
 
 function approvalsLine(state: RequestState): string {
@@ -144,7 +158,9 @@ function statusBlocks(state: RequestState, options: CardOptions): KnownBlock[] {
     return [
       context(
         `${id}  ·  expires ${slackDate(request.expiresAt)}  ·  ${plural(missing, 'approval')} to go  ·  ` +
-          `the requester can withdraw it with \`/lambda cancel ${request.id}\``,
+          (request.origin?.kind === 'ci'
+            ? 'asked by CI: approvals come from people here, and an approver can reject it'
+            : `the requester can withdraw it with \`/lambda cancel ${request.id}\``),
       ),
       ...(options.waitingFor
         ? [
@@ -184,10 +200,7 @@ function statusBlocks(state: RequestState, options: CardOptions): KnownBlock[] {
     STALE: `:warning: *Not applied*, ${at}:${reason} Look at \`/lambda status ${request.function}\`, then request again: ${retry}`,
     FAILED: `:boom: *Failed*, ${at}:${reason} ${request.alias} was not changed. Try again: ${retry}`,
   };
-  return [
-    section(outcome[state.status]),
-    context(`${id}  ·  requested by ${mentionUser(request.requester)}`),
-  ];
+  return [section(outcome[state.status]), context(`${id}  ·  requested by ${requesterLine(request)}`)];
 }
 
 function actions(state: RequestState): ActionsBlock {

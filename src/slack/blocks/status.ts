@@ -9,6 +9,7 @@ import type { FunctionStatus, StatusGuardrails } from '../../use-cases/read-comm
 import { aliasPointer } from './aliases';
 import { capBlocks, context, divider, header, type Message, plural, safe, section } from './common';
 import { groupedByLocation } from './locations';
+import { describeVersion } from './version-source';
 
 /** `otherAccounts`: the configuration's `accounts`, so functions are grouped by account and region. */
 export function statusMessage(statuses: FunctionStatus[], otherAccounts: readonly string[] = []): Message {
@@ -26,7 +27,14 @@ export function statusMessage(statuses: FunctionStatus[], otherAccounts: readonl
   };
 }
 
-function functionBlocks({ fn, aliases, missingStages, error, guardrails }: FunctionStatus): KnownBlock[] {
+function functionBlocks({
+  fn,
+  aliases,
+  missingStages,
+  links = {},
+  error,
+  guardrails,
+}: FunctionStatus): KnownBlock[] {
   const blocks: KnownBlock[] = [header(`${fn.key} (${fn.functionName})`)];
   if (error) return [...blocks, section(`:warning: ${safe(error.message, 500)}`)];
   if (guardrails) blocks.push(...guardrailBlocks(guardrails));
@@ -34,9 +42,17 @@ function functionBlocks({ fn, aliases, missingStages, error, guardrails }: Funct
   for (const { alias, version, lastChange, pending } of aliases) {
     const lines = [aliasPointer(alias)];
     if (version) {
-      const description = version.description ? `“${safe(version.description)}”` : '_no description_';
+      const described = describeVersion(version.description, links);
+      const description = described.text ? `“${described.text}”` : described.source ? '' : '_no description_';
       lines.push(
-        `${description}  ·  published ${slackDate(version.lastModified)}  ·  ${code(version.codeSha256.slice(0, 8))}`,
+        [
+          description,
+          `published ${slackDate(version.lastModified)}`,
+          code(version.codeSha256.slice(0, 8)),
+          described.source,
+        ]
+          .filter(Boolean)
+          .join('  ·  '),
       );
     }
     lines.push(

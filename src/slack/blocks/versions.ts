@@ -2,9 +2,10 @@ import type { KnownBlock } from '@slack/types';
 import { percent } from '../../domain/model';
 import { code, slackDate } from '../../domain/mrkdwn';
 import type { VersionsView } from '../../use-cases/read-commands';
-import { context, header, LIMITS, type Message, plural, safe, section } from './common';
+import { context, header, LIMITS, type Message, plural, section } from './common';
+import { describeVersion } from './version-source';
 
-export function versionsMessage({ fn, rows, total }: VersionsView): Message {
+export function versionsMessage({ fn, rows, total, links = {} }: VersionsView): Message {
   const blocks: KnownBlock[] = [header(`${fn.key}: newest ${plural(rows.length, 'version')} of ${total}`)];
   if (rows.length === 0) blocks.push(section('_No published versions yet._'));
   // Slack takes 50 blocks: the header, the versions, and a closing note when one is due.
@@ -15,11 +16,13 @@ export function versionsMessage({ fn, rows, total }: VersionsView): Message {
     const pointers = aliases
       .map(({ name, weight }) => (weight >= 0.9995 ? `*${name}*` : `*${name}* (${percent(weight)})`))
       .join(', ');
-    const description = version.description ? safe(version.description) : '_no description_';
+    const described = describeVersion(version.description, links);
+    const description = described.text || (described.source ? '' : '_no description_');
     blocks.push(
       section(
-        `*${version.version}*${pointers ? `  ←  ${pointers}` : ''}\n${description}\n` +
-          `${slackDate(version.lastModified)}  ·  ${code(version.codeSha256.slice(0, 8))}`,
+        `*${version.version}*${pointers ? `  ←  ${pointers}` : ''}\n${description ? `${description}\n` : ''}` +
+          `${slackDate(version.lastModified)}  ·  ${code(version.codeSha256.slice(0, 8))}` +
+          (described.source ? `  ·  ${described.source}` : ''),
       ),
     );
   }
