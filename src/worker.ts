@@ -1,5 +1,6 @@
 // The composition root of the worker function (DESIGN.md section 6): the bot's asynchronous work,
-// invoked by the Slack-facing function (InvocationType Event) and, later, by its schedules. It
+// invoked by the Slack-facing function (InvocationType Event), by CI with IAM (`ci.promote`,
+// RequestResponse: its answer is the request id) and, later, by its schedules. It
 // alone holds lambda:UpdateAlias. Lambda delivers these events at least once, sometimes
 // concurrently: every task is safe to run twice (see applyRequest's claim).
 import { randomUUID } from 'node:crypto';
@@ -9,9 +10,12 @@ import { AwsAliasUpdater } from './adapters/aws-alias-updater';
 import { InProcessWorkQueue } from './adapters/in-process-work-queue';
 import { lambdaClients } from './adapters/lambda-clients';
 import { isTaskEvent } from './adapters/task-event';
+import { isCiPromoteEvent } from './domain/ci-promote';
 import { readWorkerEnv } from './env';
 import { buildShared, once, type RuntimeOptions } from './runtime';
+import { answerCiPromote } from './slack/ci-promote';
 import { runTask, type WorkerSlackDeps } from './slack/tasks';
+import type { CiInvocation } from './use-cases/ci-promote';
 
 export type WorkerHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -36,6 +40,10 @@ export function createWorker(
     return self;
   });
   return async (event, context) => {
+    if (isCiPromoteEvent(event)) {
+      const slack = await runtime();
+      return answerCiPromote(event, slack, invocationOf(context));
+    }
     if (!isTaskEvent(event)) {
       // Not ours: say so in the logs and end without an error (nothing to retry).
       const slack = await runtime();
@@ -52,6 +60,15 @@ export function createWorker(
 function invocationId(context: unknown): string {
   const id = (context as { awsRequestId?: unknown } | null)?.awsRequestId;
   return typeof id === 'string' && id ? id : randomUUID();
+}
+
+/** What the context says about the invocation (it names no IAM caller: see CiOrigin). */
+function invocationOf(context: unknown): CiInvocation {
+  const { awsRequestId, invokedFunctionArn } = (context ?? {}) as Record<string, unknown>;
+  return {
+    ...(typeof awsRequestId === 'string' && awsRequestId ? { invocationId: awsRequestId } : {}),
+    ...(typeof invokedFunctionArn === 'string' && invokedFunctionArn ? { invokedFunctionArn } : {}),
+  };
 }
 
 /** The Lambda entry point. */

@@ -32,6 +32,17 @@ export class SlackMessenger {
     }
   }
 
+  /** The message's permalink (chat.getPermalink needs no scope); undefined when Slack gives none. */
+  async permalink(card: CardLocation): Promise<string | undefined> {
+    try {
+      const result = await this.client.chat.getPermalink({ channel: card.channel, message_ts: card.ts });
+      return result.permalink;
+    } catch (error) {
+      this.logger.warn(`chat.getPermalink failed (${slackErrorCode(error)})`);
+      return undefined;
+    }
+  }
+
   /** Replaces a message in place: by its location, else through a response_url. */
   async replace(
     message: Message,

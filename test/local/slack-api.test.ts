@@ -426,6 +426,36 @@ describe('usergroups.users.list', () => {
   });
 });
 
+describe('chat.getPermalink', () => {
+  it('links a posted message with no scope beyond the token, and refuses unknown messages and hidden channels', async () => {
+    const scopeless = await SlackApiStandIn.start({
+      token: TOKEN,
+      scopes: [],
+      team: { id: 'T0ACME', domain: 'acme', name: 'Acme' },
+      channels: [
+        { id: 'C0RELEASES', name: 'releases', botIsMember: true },
+        { id: 'G0PRIVATE', name: 'secret', isPrivate: true },
+      ],
+    });
+    try {
+      const own = new WebClient(TOKEN, { slackApiUrl: scopeless.apiUrl, retryConfig: { retries: 0 } });
+      const ts = scopeless.seedMessage('C0RELEASES', { user: 'U0ALICE', text: 'hello' });
+
+      const link = await own.chat.getPermalink({ channel: 'C0RELEASES', message_ts: ts });
+      const missing = await platformError(
+        own.chat.getPermalink({ channel: 'C0RELEASES', message_ts: '1.000001' }),
+      );
+      const hidden = await platformError(own.chat.getPermalink({ channel: 'G0PRIVATE', message_ts: ts }));
+
+      expect(link.permalink).toBe(`https://acme.slack.com/archives/C0RELEASES/p${ts.replace('.', '')}`);
+      expect(missing.data.error).toBe('message_not_found');
+      expect(hidden.data.error).toBe('channel_not_found');
+    } finally {
+      await scopeless.close();
+    }
+  });
+});
+
 describe('injected failures', () => {
   it('answers ratelimited with 429 and Retry-After, then recovers', async () => {
     slack.failNext('chat.postMessage', { error: 'ratelimited', status: 429, retryAfterSeconds: 7 });

@@ -120,6 +120,8 @@ const METHOD_SCOPES: Record<string, string | undefined> = {
   'chat.postEphemeral': 'chat:write',
   'usergroups.users.list': 'usergroups:read',
   'auth.test': undefined,
+  // Slack documents no scope for it: any token that can see the channel may ask.
+  'chat.getPermalink': undefined,
 };
 const RESPONSE_URL_USES = 5;
 const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
@@ -348,6 +350,8 @@ export class SlackApiStandIn {
         return this.update(params);
       case 'chat.postEphemeral':
         return this.postEphemeral(params);
+      case 'chat.getPermalink':
+        return this.permalink(params);
       case 'usergroups.users.list': {
         const users = this.usergroups.get(stringParam(params, 'usergroup') ?? '');
         if (users === undefined) throw new SlackError('no_such_subteam');
@@ -412,6 +416,19 @@ export class SlackApiStandIn {
         user: message.user,
         ...(message.blocks ? { blocks: message.blocks } : {}),
       },
+    };
+  }
+
+  /** Slack's permalink form: the workspace, the channel and the ts without its dot. */
+  private permalink(params: Params): Record<string, unknown> {
+    const channel = this.visibleChannel(params);
+    const ts = stringParam(params, 'message_ts');
+    if (!this.messagesOf(channel.id).some((message) => message.ts === ts)) {
+      throw new SlackError('message_not_found');
+    }
+    return {
+      channel: channel.id,
+      permalink: `https://${this.team.domain}.slack.com/archives/${channel.id}/p${(ts ?? '').replace('.', '')}`,
     };
   }
 
