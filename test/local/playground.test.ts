@@ -173,6 +173,24 @@ describe.skipIf(!hasChromium)('the playground page', () => {
     await page.locator('#toast').waitFor({ state: 'hidden' });
   });
 
+  it('CI asks for dev from the side panel; the card says so and its links open the sandbox pages', async () => {
+    await page.click('[data-function="orders"] button[data-ci]');
+    const card = page.locator('.message', { hasText: 'CI: sandbox CI: orders pipeline' });
+    await card.waitFor();
+
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      card.locator('a.bk-link', { hasText: 'PR #105' }).click(),
+    ]);
+    await popup.waitForLoadState();
+
+    expect(popup.url()).toBe(`${sandbox?.url}/source/pull/105`);
+    expect(await popup.locator('h1').textContent()).toBe('Pull request #105');
+    await popup.close();
+    await page.click('#toast');
+    await page.locator('#toast').waitFor({ state: 'hidden' });
+  });
+
   it('saves the screenshot: a request waiting for approval, then the promotion applied', async () => {
     await as('U0SAM');
     await page.locator('.messages').evaluate((list) => {

@@ -255,13 +255,68 @@ describe('POST /api/publish', () => {
 
     expect(result.body).toEqual({ version: '5' });
     const [newest, previous] = (await state()).panel.functions[0]?.versions ?? [];
-    expect(newest).toMatchObject({ version: '5', description: 'Cache product prices' });
+    expect(newest).toMatchObject({
+      version: '5',
+      description: 'Cache product prices',
+      sha: expect.stringMatching(/^[0-9a-f]{7}$/),
+    });
     expect(newest?.codeSha256).not.toBe(previous?.codeSha256);
     expect(newest?.environmentKeys).toEqual([...(previous?.environmentKeys ?? []), 'PRICE_CACHE_TTL'].sort());
   });
 
   it('refuses a function the sandbox does not have', async () => {
     expect((await post('/api/publish', { function: 'billing' })).status).toBe(400);
+  });
+
+  it('the card of a published version links its commit, PR, build and compare to the sandbox pages', async () => {
+    await post('/api/publish', { function: 'orders' });
+    await post('/api/publish', { function: 'orders' });
+    await command('U0DANA', 'promote orders dev 5');
+    const first = (await state()).messages[RELEASES]?.at(-1);
+    if (!first) throw new Error('no card');
+    await approve('U0AVI', RELEASES, first.ts, requestIdOf(first));
+    await command('U0DANA', 'promote orders dev 6');
+
+    const card = JSON.stringify((await state()).messages[RELEASES]?.at(-1)?.blocks);
+    const compare =
+      /<(https:\/\/source\.sandbox\.localhost\/compare\/[0-9a-f]{40}\.\.\.[0-9a-f]{40})\|compare>/.exec(card);
+    expect(compare).not.toBeNull();
+    expect(card).toMatch(/<https:\/\/source\.sandbox\.localhost\/pull\/106\|PR #106>/);
+    expect(card).toMatch(/<https:\/\/source\.sandbox\.localhost\/build\/orders-service\/6\|build>/);
+    const page = await fetch(
+      `${base}/source/${compare?.[1]?.slice('https://source.sandbox.localhost/'.length)}`,
+    );
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<h1>Changes [0-9a-f]{40}\.\.\.[0-9a-f]{40}<\/h1>/);
+  });
+});
+
+describe('POST /api/ci', () => {
+  it('asks for dev as CI would: the card in the channel says CI asked', async () => {
+    const version = ((await post('/api/publish', { function: 'payments' })).body as { version: string })
+      .version;
+
+    const result = await post('/api/ci', { function: 'payments', channel: RELEASES });
+
+    expect(result.body).toMatchObject({ ok: true, status: 'PENDING', channel: RELEASES });
+    const card = (await state()).messages[RELEASES]?.at(-1);
+    expect(card?.text).toContain(`Promote payments: dev 4 → ${version}`);
+    expect(JSON.stringify(card?.blocks)).toContain('CI: sandbox CI: payments pipeline');
+  });
+
+  it('answers a refusal as the worker gives it: dev already runs the newest version', async () => {
+    const refused = await post('/api/ci', { function: 'payments', channel: RELEASES });
+
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringContaining('dev already points at version 4') },
+    });
+  });
+
+  it('refuses an unknown function or channel', async () => {
+    expect((await post('/api/ci', { function: 'billing', channel: RELEASES })).status).toBe(400);
+    expect((await post('/api/ci', { function: 'payments', channel: 'C0NOPE' })).status).toBe(400);
   });
 });
 

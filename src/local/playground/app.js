@@ -212,6 +212,7 @@ function renderFunction(fn) {
         `<li class="version" data-version="${escapeHtml(v.version)}" title="environment: ${escapeHtml(v.environmentKeys.join(', '))}">` +
         `<span class="version-number">${escapeHtml(v.version)}</span>` +
         `<span class="version-description">${escapeHtml(v.description)}</span>` +
+        (v.sha ? `<code class="version-hash" title="commit">${escapeHtml(v.sha)}</code>` : '') +
         `<code class="version-hash">${escapeHtml(v.codeSha256.slice(0, 8))}</code>` +
         aliasesOf(v.version)
           .map((name) => `<span class="tag">${escapeHtml(name)}</span>`)
@@ -227,6 +228,7 @@ function renderFunction(fn) {
     `<ol class="versions">${versions}</ol>` +
     (older > 0 ? `<p class="versions-more">${older} older version${older === 1 ? '' : 's'}</p>` : '') +
     `<button type="button" class="publish" data-publish="${escapeHtml(fn.key)}">Publish a new version</button>` +
+    `<button type="button" class="publish" data-ci="${escapeHtml(fn.key)}" title="What a pipeline does: ci.promote of the newest version to dev, card in this channel">CI: ask for dev</button>` +
     '</article>'
   );
 }
@@ -393,7 +395,34 @@ async function onPublish(button) {
   }
 }
 
+async function onCi(button) {
+  button.disabled = true;
+  try {
+    const answer = await api('/api/ci', { function: button.dataset.ci, channel: page.channel });
+    toast(
+      answer.ok
+        ? `CI asked for ${button.dataset.ci} dev: request ${answer.requestId}, its card is in the channel.`
+        : `CI was refused: ${answer.error?.message ?? 'no reason given'}`,
+    );
+  } catch (error) {
+    toast(error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// The sandbox's `links` point at an https origin (links must be https); the page serves them itself.
+const SANDBOX_SOURCE_ORIGIN = 'https://source.sandbox.localhost/';
+
+function onLink(event) {
+  const anchor = event.target.closest('a.bk-link');
+  if (!anchor?.href.startsWith(SANDBOX_SOURCE_ORIGIN)) return;
+  event.preventDefault();
+  window.open(`/source/${anchor.href.slice(SANDBOX_SOURCE_ORIGIN.length)}`, '_blank', 'noopener');
+}
+
 function wire() {
+  document.addEventListener('click', onLink);
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
     const input = $('composer-input');
@@ -412,6 +441,8 @@ function wire() {
   $('functions').addEventListener('click', (event) => {
     const button = event.target.closest('button[data-publish]');
     if (button && !button.disabled) onPublish(button);
+    const ci = event.target.closest('button[data-ci]');
+    if (ci && !ci.disabled) onCi(ci);
   });
   $('channels').addEventListener('click', (event) => {
     const button = event.target.closest('button[data-channel]');

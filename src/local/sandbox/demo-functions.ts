@@ -180,9 +180,26 @@ export function nextDemoVersion(
   const suffix = round === 0 ? '' : ` (${round + 1})`;
   const key = round === 0 ? release.addsKey : `${release.addsKey}_${round + 1}`;
   return {
-    description: `${release.description}${suffix}`,
+    description: `${release.description}${suffix} ${pipelineTokens(fn.functionName, number)}`,
     codeSha256: demoCodeHash(fn.functionName, number),
     lastModified: now.toISOString(),
     environment: { ...previousEnvironment, [key]: 'on' },
   };
 }
+
+/**
+ * What a CI pipeline writes after the free text (DESIGN.md section 3c): a made-up commit SHA and PR
+ * number for this version, the branch, and its build on the sandbox's pretend CI, which the
+ * playground page serves itself (see SANDBOX_SOURCE_ORIGIN).
+ */
+export function pipelineTokens(functionName: string, number: number): string {
+  const sha = createHash('sha1').update(`${functionName}#${number}`).digest('hex');
+  return `sha=${sha} ref=main pr=${100 + number} build=${SANDBOX_SOURCE_ORIGIN}/build/${functionName}/${number}`;
+}
+
+/**
+ * The origin of the sandbox's pretend repository and CI in `links` (sandbox.config.yml). Links must
+ * be https, and the playground is served over http: the page opens these links on itself instead
+ * (`/source/...`), so the playground shows clickable commits, PRs, builds and compares offline.
+ */
+export const SANDBOX_SOURCE_ORIGIN = 'https://source.sandbox.localhost';

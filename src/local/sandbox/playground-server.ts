@@ -7,6 +7,8 @@
 //   POST /api/command   {user, channel, text}: `/lambda <text>` as that user, in that channel
 //   POST /api/action    {user, channel, messageTs, actionId, value}: a button click
 //   POST /api/publish   {function}: publish the function's next demo version
+//   POST /api/ci        {function, channel}: CI asks for dev → the newest version (`ci.promote`)
+//   GET  /source/...    the pretend repository and CI that the sandbox's `links` point at
 //
 // POSTs take JSON only: a page on another origin cannot send JSON here without a CORS preflight,
 // which this server never grants.
@@ -81,6 +83,7 @@ async function serve(
   const file = STATIC_FILES[pathname];
   if (file !== undefined && (method === 'GET' || method === 'HEAD')) return sendFile(response, file);
   if (pathname === '/api/state' && method === 'GET') return sendJson(response, 200, await sandbox.snapshot());
+  if (pathname.startsWith('/source/') && method === 'GET') return sendSourcePage(response, pathname);
   if (pathname === '/api/events' && method === 'GET')
     return streamEvents(sandbox, streams, request, response);
   if (pathname.startsWith('/api/') && method === 'POST') {
@@ -121,6 +124,8 @@ async function post(sandbox: Sandbox, pathname: string, input: Record<string, un
       });
     case '/api/publish':
       return { version: await sandbox.publish(input.function) };
+    case '/api/ci':
+      return sandbox.ciPromote(input.function, input.channel);
     default:
       throw new NotFound();
   }
@@ -203,4 +208,37 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
     ...SECURITY_HEADERS,
   });
   response.end(text);
+}
+
+/**
+ * A page of the sandbox's pretend repository and CI (`/source/commit/<sha>`, `/source/pull/<n>`,
+ * `/source/compare/<a>...<b>`, `/source/build/<function>/<n>`): says what a real one would show.
+ */
+function sendSourcePage(response: ServerResponse, pathname: string): void {
+  const [kind = '', ...rest] = pathname.slice('/source/'.length).split('/').map(decodeSafely);
+  const titles: Record<string, (parts: string[]) => string> = {
+    commit: ([sha]) => `Commit ${sha}`,
+    pull: ([number]) => `Pull request #${number}`,
+    compare: ([range]) => `Changes ${range}`,
+    build: ([fn, number]) => `CI run: ${fn} build ${number}`,
+  };
+  const title = (titles[kind] ?? (() => 'Not a page of the pretend repository'))(rest);
+  const body =
+    '<!doctype html><meta charset="utf-8"><title>Sandbox source</title>' +
+    `<h1>${escapeHtml(title)}</h1><p>The sandbox's pretend repository and CI: on a real setup, ` +
+    "the <code>links</code> of chatops.config.yml take you to your repository's page for this.</p>";
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS });
+  response.end(body);
+}
+
+function decodeSafely(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -14,6 +14,7 @@ import { DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import {
   type AliasConfiguration,
   type FunctionConfiguration,
+  InvokeCommand,
   LambdaClient,
   paginateListAliases,
   paginateListVersionsByFunction,
@@ -22,6 +23,7 @@ import { DynamoDbAuditLog } from '../../adapters/dynamodb-audit-log';
 import { loadConfigFile } from '../../config';
 import type { ChatopsConfig } from '../../domain/model';
 import type { AuditEvent } from '../../domain/request';
+import { parseDescription, shortSha } from '../../domain/version-metadata';
 import { createHandler } from '../../handler';
 import type { HttpResult } from '../../slack/lambda-events';
 import { createWorker } from '../../worker';
@@ -79,12 +81,20 @@ export interface FunctionPanel {
   /** Newest first; environment variable keys only, never values. */
   versions: Array<{
     version: string;
+    /** The description's free text: its CI tokens are read out (DESIGN.md section 3c). */
     description: string;
+    /** The short commit SHA from the description's `sha=` token, when it has one. */
+    sha?: string;
     codeSha256: string;
     lastModified: string;
     environmentKeys: string[];
   }>;
   totalVersions: number;
+}
+
+function panelDescription(description: string): { description: string; sha?: string } {
+  const { text, metadata } = parseDescription(description);
+  return { description: text, ...(metadata.sha === undefined ? {} : { sha: shortSha(metadata.sha) }) };
 }
 
 export interface Panel {
@@ -316,6 +326,41 @@ export class Sandbox {
     return version;
   }
 
+  /**
+   * What a pipeline's `npm run request` does after publishing: invokes the worker with
+   * `ci.promote` (RequestResponse) for the function's newest version on dev, the card going to
+   * `channel`. Returns the worker's answer (`ok: false` with the reason when refused).
+   */
+  async ciPromote(key: unknown, channel: unknown): Promise<Record<string, unknown>> {
+    const fn = demoFunction(key);
+    if (fn === undefined)
+      throw new SandboxInputError(`function: one of ${DEMO_FUNCTIONS.map((f) => f.key).join(', ')}`);
+    const place = demoChannel(channel);
+    if (place === undefined)
+      throw new SandboxInputError(`channel: one of ${DEMO_CHANNELS.map((c) => c.id).join(', ')}`);
+    const { versions } = await this.functionPanel(fn.key);
+    const newest = versions[0]?.version;
+    if (newest === undefined) throw new SandboxInputError(`${fn.key} has no published version`);
+    const result = await this.lambdaClient.send(
+      new InvokeCommand({
+        FunctionName: WORKER_FUNCTION,
+        InvocationType: 'RequestResponse',
+        Payload: Buffer.from(
+          JSON.stringify({
+            kind: 'ci.promote',
+            function: fn.key,
+            to: 'dev',
+            version: newest,
+            channel: place.id,
+            requestedBy: `sandbox CI: ${fn.key} pipeline, build ${newest}`,
+          }),
+        ),
+      }),
+    );
+    this.schedulePanel(0);
+    return JSON.parse(Buffer.from(result.Payload ?? []).toString('utf8') || '{}') as Record<string, unknown>;
+  }
+
   async snapshot(): Promise<SandboxSnapshot> {
     return {
       team: DEMO_TEAM,
@@ -406,7 +451,7 @@ export class Sandbox {
         .sort((a, b) => rank(a.name) - rank(b.name)),
       versions: published.slice(0, VERSIONS_SHOWN).map((v) => ({
         version: v.Version ?? '',
-        description: v.Description ?? '',
+        ...panelDescription(v.Description ?? ''),
         codeSha256: v.CodeSha256 ?? '',
         lastModified: v.LastModified ?? '',
         environmentKeys: Object.keys(v.Environment?.Variables ?? {}).sort(),
