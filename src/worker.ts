@@ -11,6 +11,7 @@ import { InProcessWorkQueue } from './adapters/in-process-work-queue';
 import { lambdaClients } from './adapters/lambda-clients';
 import { isTaskEvent } from './adapters/task-event';
 import { isCiPromoteEvent } from './domain/ci-promote';
+import { CI_ACTOR } from './domain/request';
 import { readWorkerEnv } from './env';
 import { buildShared, once, type RuntimeOptions } from './runtime';
 import { answerCiPromote } from './slack/ci-promote';
@@ -42,7 +43,10 @@ export function createWorker(
   return async (event, context) => {
     if (isCiPromoteEvent(event)) {
       const slack = await runtime();
-      return answerCiPromote(event, slack, invocationOf(context));
+      // In other accounts, the reads are made as `ci` (SourceIdentity), as a person's are as them.
+      return actingAs({ user: CI_ACTOR, purpose: 'ci.promote' }, () =>
+        answerCiPromote(event, slack, invocationOf(context)),
+      );
     }
     if (!isTaskEvent(event)) {
       // Not ours: say so in the logs and end without an error (nothing to retry).
