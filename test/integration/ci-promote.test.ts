@@ -80,6 +80,9 @@ describe('ci.promote end to end', () => {
     expect(details.origin).toMatchObject({ kind: 'ci', requestedBy: CI });
     expect(details.origin?.invocationId).toEqual(expect.any(String));
 
+    const status = await h.command('status orders');
+    expect(textOf(status.json?.blocks)).toContain(`${requestId}\` → 5, asked by :robot_face: CI: ${CI}`);
+
     // Act: a person approves on the card
     await h.click(requestId, 'approve', { user: USERS.approver });
     await h.settle();

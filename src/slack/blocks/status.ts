@@ -9,6 +9,7 @@ import type { FunctionStatus, StatusGuardrails } from '../../use-cases/read-comm
 import { aliasPointer } from './aliases';
 import { capBlocks, context, divider, header, type Message, plural, safe, section } from './common';
 import { groupedByLocation } from './locations';
+import { requesterLine } from './request-card';
 import { describeVersion } from './version-source';
 
 /** `otherAccounts`: the configuration's `accounts`, so functions are grouped by account and region. */
@@ -63,7 +64,7 @@ function functionBlocks({
     for (const state of pending) {
       const { request } = state;
       lines.push(
-        `:hourglass_flowing_sand: ${code(request.id)} → ${request.toVersion}, asked by ${mentionUser(request.requester)}, ` +
+        `:hourglass_flowing_sand: ${code(request.id)} → ${request.toVersion}, asked by ${requesterLine(request)}, ` +
           `${approvalsSummary(state)}, expires ${slackDate(request.expiresAt, '{time}')}`,
       );
     }
