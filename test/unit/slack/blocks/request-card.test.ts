@@ -419,3 +419,29 @@ describe('requestCard', () => {
     });
   });
 });
+
+describe('a request from CI', () => {
+  const origin = {
+    kind: 'ci' as const,
+    requestedBy: 'gha <!channel> <@U0VICTIM> *bold* & co',
+    invocationId: 'abc',
+  };
+
+  it('says CI asked, with its declared identity escaped, and how it can end', () => {
+    const card = requestCard(cardState({ requester: 'ci', origin }));
+    const text = JSON.stringify(card.blocks);
+
+    expect(text).toContain('CI: gha &lt;!channel&gt; &lt;@U0VICTIM&gt; *bold* &amp; co');
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<@U0VICTIM>');
+    expect(text).toContain('an approver can reject it');
+    expect(text).not.toContain('/lambda cancel');
+    expectWithinSlackLimits(card);
+  });
+
+  it('keeps saying so once decided', () => {
+    const card = requestCard(cardState({ requester: 'ci', origin }, [['REJECTED', 'UBOB']]));
+
+    expect(JSON.stringify(card.blocks)).toContain('requested by :robot_face: CI: gha');
+  });
+});
