@@ -75,6 +75,27 @@ describe('dist/handler.mjs', () => {
     expect((await h.events(id)).map((event) => event.action)).toEqual(['REQUESTED', 'APPROVED', 'APPLIED']);
   });
 
+  it('dist/worker.mjs answers ci.promote with the request id; dist/handler.mjs refuses it with 400', async () => {
+    const event = {
+      kind: 'ci.promote',
+      function: 'orders',
+      to: 'prod',
+      version: '5',
+      channel: 'C0RELEASES',
+      requestedBy: 'bundle test',
+    };
+
+    const answer = (await worker.handler(event, { awsRequestId: 'bundle-ci' })) as unknown as Record<
+      string,
+      unknown
+    >;
+    const refused = await bundled.handler(event, {});
+
+    expect(answer).toMatchObject({ ok: true, status: 'PENDING' });
+    expect(textOf(h.card(answer.requestId as string)?.blocks)).toContain('CI: bundle test');
+    expect(refused.statusCode).toBe(400);
+  });
+
   it('refuses a forged request with 401', async () => {
     const reply = await bundled.handler(h.commandEvent('status orders', { secret: 'forged' }), {});
 
