@@ -4,8 +4,11 @@
 // it, and the worker's error metric stays for the bot's own faults.
 import { parseCiPromote } from '../domain/ci-promote';
 import { isChatopsError } from '../domain/errors';
+import type { RequestState } from '../domain/request';
+import type { CardLocation } from '../ports';
 import { type CiInvocation, requestFromCi, withdrawUnannounced } from '../use-cases/ci-promote';
 import { requestCard } from './blocks/request-card';
+import { slackErrorCode } from './cards';
 import type { SlackDeps } from './context';
 
 export type CiPromoteAnswer =
@@ -28,7 +31,7 @@ export async function answerCiPromote(
   const parsed = parseCiPromote(event);
   if (!parsed.ok) return refused('INVALID_EVENT', `Invalid ci.promote event: ${parsed.problems.join('; ')}.`);
   const input = parsed.value;
-  let state: Awaited<ReturnType<typeof requestFromCi>>;
+  let state: RequestState;
   try {
     state = await requestFromCi(deps, input, invocation);
   } catch (error) {
@@ -37,16 +40,20 @@ export async function answerCiPromote(
     return refused(error.code, plain(error.message));
   }
   const { request } = state;
-  const card = await messenger.post(input.channel, requestCard(state));
-  if (!card) {
+  const posted = await postCard({ messenger, logger }, input.channel, state);
+  if ('why' in posted) {
+    // Nobody could approve a request without its card, and open it would hold its alias.
     await withdrawUnannounced(deps, request.id);
     return refused(
       'CARD_NOT_POSTED',
-      `The bot cannot post in ${input.channel} (invite it to the channel, or give it chat:write.public), ` +
-        `so nobody could approve: request ${request.id} was withdrawn.`,
+      `${posted.why}, so nobody could approve: request ${request.id} was withdrawn.`,
     );
   }
-  await deps.requests.saveCard(request, card);
+  const { card } = posted;
+  // Without its location the card is still answered through its buttons' response_url.
+  await deps.requests
+    .saveCard(request, card)
+    .catch((error: unknown) => logger.warn(`ci.promote: card of ${request.id} not saved (${String(error)})`));
   const permalink = await messenger.permalink(card);
   logger.info(
     `ci.promote: request ${request.id} for ${request.function} ${request.alias} → ${request.toVersion}`,
@@ -59,6 +66,24 @@ export async function answerCiPromote(
     ts: card.ts,
     ...(permalink === undefined ? {} : { permalink }),
   };
+}
+
+/** Posts the card; why not, when it could not be posted. */
+async function postCard(
+  { messenger, logger }: Pick<SlackDeps, 'messenger' | 'logger'>,
+  channel: string,
+  state: RequestState,
+): Promise<{ card: CardLocation } | { why: string }> {
+  try {
+    const card = await messenger.post(channel, requestCard(state));
+    if (card) return { card };
+    return {
+      why: `The bot cannot post in ${channel} (invite it to the channel, or give it chat:write.public)`,
+    };
+  } catch (error) {
+    logger.warn(`ci.promote: the card of ${state.request.id} could not be posted (${slackErrorCode(error)})`);
+    return { why: `Slack refused the card (${slackErrorCode(error)})` };
+  }
 }
 
 const refused = (code: string, message: string): CiPromoteAnswer => ({ ok: false, error: { code, message } });

@@ -188,6 +188,29 @@ describe('ci.promote refusals are answers, not errors', () => {
     expect(again.answer).toMatchObject({ ok: true });
   });
 
+  it('withdraws the request when Slack fails the post, and says why', async () => {
+    h.slack.failNext('chat.postMessage', 'fatal_error', 2);
+
+    const { functionError, answer } = await invokeWorker(promote());
+
+    expect(functionError).toBeUndefined();
+    expect(answer).toMatchObject({ ok: false, error: { code: 'CARD_NOT_POSTED' } });
+    const message = (answer.error as { message: string }).message;
+    expect(message).toContain('Slack refused the card (fatal_error)');
+    const requestId = /R[0-9A-Z]{9}/.exec(message)?.[0] ?? '';
+    expect((await h.events(requestId)).map((event) => event.action)).toEqual(['REQUESTED', 'CANCELLED']);
+  });
+
+  it('answers with channel and ts when Slack gives no permalink', async () => {
+    h.slack.failNext('chat.getPermalink', 'internal_error', 2);
+
+    const { answer } = await invokeWorker(promote());
+
+    expect(answer).toMatchObject({ ok: true, channel: CHANNELS.releases, ts: expect.any(String) });
+    expect(answer).not.toHaveProperty('permalink');
+    expect(h.card(answer.requestId as string)?.ts).toBe(answer.ts);
+  });
+
   it('the Slack-facing function refuses the event with a 400, never an invocation error', async () => {
     const answer = await h.handler(promote(), {});
 
