@@ -82,7 +82,7 @@ async function postCard(
     };
   } catch (error) {
     logger.warn(`ci.promote: the card of ${state.request.id} could not be posted (${slackErrorCode(error)})`);
-    return { why: `Slack refused the card (${slackErrorCode(error)})` };
+    return { why: `Slack refused the card in ${channel} (${slackErrorCode(error)})` };
   }
 }
 

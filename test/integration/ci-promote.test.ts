@@ -196,7 +196,8 @@ describe('ci.promote refusals are answers, not errors', () => {
     expect(functionError).toBeUndefined();
     expect(answer).toMatchObject({ ok: false, error: { code: 'CARD_NOT_POSTED' } });
     const message = (answer.error as { message: string }).message;
-    expect(message).toContain('Slack refused the card (fatal_error)');
+    expect(message).toContain(CHANNELS.releases);
+    expect(message).toContain('was withdrawn');
     const requestId = /R[0-9A-Z]{9}/.exec(message)?.[0] ?? '';
     expect((await h.events(requestId)).map((event) => event.action)).toEqual(['REQUESTED', 'CANCELLED']);
   });
