@@ -95,6 +95,8 @@ describe('ci.promote end to end', () => {
       'APPLIED',
     ]);
     expect(textOf(h.card(requestId)?.blocks)).toContain(`*Applied* by <@${USERS.approver}>`);
+    const history = await h.command('history orders test');
+    expect(textOf(history.json?.blocks)).toMatch(/\*REQUESTED\* {2}test 4 → 5 {2}· {2}:robot_face: CI {2}·/);
   });
 
   it('promotes from an alias, under the target alias rule (two prod approvers)', async () => {

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { LinkTemplates } from '../../domain/config-model';
 import { code, mentionUser, slackDate } from '../../domain/mrkdwn';
-import type { AuditAction, AuditEvent } from '../../domain/request';
+import { type AuditAction, type AuditEvent, CI_ACTOR } from '../../domain/request';
 import type { HistoryView } from '../../use-cases/read-commands';
 import { capBlocks, header, type Message, plural, safe, section } from './common';
 import { describeVersion } from './version-source';
@@ -33,7 +33,12 @@ export function historyMessage({ fn, alias, events, links = {}, descriptions = {
   const blocks: KnownBlock[] = [header(title)];
   if (events.length === 0) blocks.push(section('_No changes recorded yet._'));
   for (const event of events) {
-    const actor = event.actor === 'system' ? 'the bot' : mentionUser(event.actor);
+    const actor =
+      event.actor === 'system'
+        ? 'the bot'
+        : event.actor === CI_ACTOR
+          ? ':robot_face: CI'
+          : mentionUser(event.actor);
     const reason = event.reason ? `\n_${safe(event.reason, 500)}_` : '';
     // Lock events move no version: their alias (`*`: the whole function) and, with --for, their end.
     const change =
