@@ -80,7 +80,9 @@ async function main(): Promise<void> {
   const bench: Bench = { environment, traffic: new SlackTraffic(environment), bundle: BUNDLE, holdAsyncWork };
 
   try {
-    const prepared = await prepareRequests(bench, worker);
+    // Requests are made through the Slack-facing function (the worker ignores Slack's events).
+    const preparing = await WarmContainer.start(BUNDLE, environment.env('env'));
+    const prepared = await prepareRequests(bench, preparing).finally(() => preparing.stop());
     const coldOptions = { reference: REFERENCE, rounds: COLD_ROUNDS };
     const cold = await measureColdStart(bench, coldOptions);
     // This machine's NODE_EXTRA_CA_CERTS makes every Node process parse a CA bundle at start

@@ -26,7 +26,7 @@ export const USER = {
 export const NO_LATENCY = { awsMs: 0, slackMs: 0, secretsMs: 0 };
 
 export interface Prepared {
-  /** A pending promotion of orders' prod, by the requester: for `cancel`. */
+  /** A pending promotion of orders' dev, by the requester: for `cancel`. */
   toCancel: Card;
   /** A pending promotion of orders' prod: for the approving click. */
   toApprove: Card;
@@ -34,7 +34,7 @@ export interface Prepared {
 
 /**
  * Through the bot itself: an applied change of `test` of both functions (so `rollback` has
- * something to roll back) and two pending promotions of orders' `prod`.
+ * something to roll back) and two pending promotions: orders' `dev` (to cancel) and `prod`.
  */
 export async function prepareRequests(
   { environment, traffic }: Bench,
@@ -50,7 +50,8 @@ export async function prepareRequests(
     const test = environment.lambda.alias(functionName, 'test').version;
     if (test !== newest) throw new Error(`the approved promotion of ${fn} was not applied (test at ${test})`);
   }
-  await expectOk(worker.invoke(traffic.command('promote orders test→prod', USER.requester)), 'promote');
+  // One open request per alias (DESIGN.md section 3): the two pending requests are for two aliases.
+  await expectOk(worker.invoke(traffic.command('promote orders dev 1', USER.requester)), 'promote');
   const toCancel = traffic.takeCard();
   await expectOk(worker.invoke(traffic.command('promote orders test→prod', USER.requester)), 'promote');
   return { toCancel, toApprove: traffic.takeCard() };

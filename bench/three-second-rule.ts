@@ -44,8 +44,9 @@ export async function measureThreeSeconds(
       /versions of orders|orders: versions/i,
     ],
     ['history orders', () => traffic.command('history orders', USER.viewer), /orders: history/],
-    ['promote orders test→prod', () => traffic.command('promote orders test→prod', USER.requester), empty],
-    ['rollback orders test', () => traffic.command('rollback orders test', USER.requester), empty],
+    // orders' prod and dev have the prepared requests (one open request per alias).
+    ['promote orders test 1', () => traffic.command('promote orders test 1', USER.requester), empty],
+    ['rollback payments test', () => traffic.command('rollback payments test', USER.requester), empty],
     [
       'cancel <request>',
       () => traffic.command(`cancel ${toCancel.requestId}`, USER.requester),

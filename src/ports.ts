@@ -11,7 +11,11 @@ export interface LambdaRegistry {
   getAlias(functionName: string, alias: string): Promise<AliasInfo>;
   /** Every published version (not `$LATEST`), oldest first. */
   listVersions(functionName: string): Promise<VersionInfo[]>;
-  getVersion(functionName: string, version: string): Promise<VersionInfo>;
+  /**
+   * One published version. Versions are immutable, so a version read before may come from this
+   * container's cache; `fresh` asks AWS again (a version can be deleted after it was cached).
+   */
+  getVersion(functionName: string, version: string, options?: { fresh?: boolean }): Promise<VersionInfo>;
 }
 
 /** The one change the bot makes in AWS: only the worker holds it (DESIGN.md section 6). */
@@ -60,8 +64,11 @@ export interface CardLocation {
 
 /** Pending requests and their events (the conditional writes of the state machine). */
 export interface RequestStore {
-  /** Stores a new request: its REQUESTED event (seq 1), which carries the request itself. */
-  create(request: ChangeRequest, requested: AuditEvent): Promise<void>;
+  /**
+   * Stores a new request: its REQUESTED event (seq 1), which carries the request itself. False
+   * when a request with this id exists already (a redelivery of the same command).
+   */
+  create(request: ChangeRequest, requested: AuditEvent): Promise<boolean>;
   /** The request, its events in order and its card, or undefined when there is no such request. */
   load(requestId: string): Promise<StoredRequest | undefined>;
   /**
@@ -83,7 +90,37 @@ export interface RequestStore {
     step: number,
     claim: { owner: string; now: Date; leaseMs: number },
   ): Promise<ClaimResult>;
+  /**
+   * Takes the alias for a new request: a conditional write that only one request wins (a
+   * redelivery of the same request wins again). `replacing` takes it over from that holder
+   * only, found ended or expired: of two requests doing so at once, one wins.
+   */
+  takeAlias(lease: AliasLease, replacing?: string): Promise<AliasLeaseResult>;
+  /** The function's alias leases that have a holder (one Query). */
+  aliasLeases(fn: string): Promise<AliasLease[]>;
+  /** Lets the alias go, if `requestId` still holds it. `append` does so for a request's ending event. */
+  releaseAlias(fn: string, alias: string, requestId: string): Promise<void>;
 }
+
+/**
+ * The hold a request has on its alias (one open request per alias, DESIGN.md section 3): not an
+ * audit event, one item per alias, taken with a conditional write when a request is made.
+ */
+export interface AliasLease {
+  function: string;
+  alias: string;
+  requestId: string;
+  requester: string;
+  /** When it was taken (ISO-8601). */
+  at: string;
+}
+
+/** The outcome of asking for an alias's lease (see AliasLease). */
+export type AliasLeaseResult =
+  /** Ours; `fresh` when nobody held it before (not even an earlier delivery of this request). */
+  | { taken: true; fresh: boolean }
+  /** Another request holds it (undefined: it was let go meanwhile; ask again). */
+  | { taken: false; holder: AliasLease | undefined };
 
 export interface StoredRequest {
   request: ChangeRequest;

@@ -81,12 +81,18 @@ export class AwsLambdaRegistry implements LambdaRegistry {
     return toAlias(result);
   }
 
-  async getVersion(functionName: string, version: string): Promise<VersionInfo> {
-    const listed = this.versionCache.get(functionName)?.versions.find((v) => v.version === version);
-    if (listed) return listed;
+  async getVersion(
+    functionName: string,
+    version: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<VersionInfo> {
     const now = this.clock.now().getTime();
-    const read = this.readVersions.get(functionName)?.get(version);
-    if (read && now - read.fetchedAt <= FULL_REFRESH_MS) return read.version;
+    if (!options.fresh) {
+      const listed = this.versionCache.get(functionName)?.versions.find((v) => v.version === version);
+      if (listed) return listed;
+      const read = this.readVersions.get(functionName)?.get(version);
+      if (read && now - read.fetchedAt <= FULL_REFRESH_MS) return read.version;
+    }
     const result = await this.call(
       (await this.clientFor(functionName)).send(
         new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }),

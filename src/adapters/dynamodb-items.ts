@@ -17,6 +17,8 @@ export const aliasPk = (fn: string, alias: string) => `FN#${fn}#${alias}`;
 export const CARD_SK = 'CARD';
 export const lockPk = (fn: string) => `LOCK#${fn}`;
 export const LOCK_SK = 'LOCKS';
+export const openPk = (fn: string) => `OPEN#${fn}`;
+export const openSk = (alias: string) => `ALIAS#${alias}`;
 export const CLAIM_SK_PREFIX = 'CLAIM#';
 export const claimSk = (step: number) => `${CLAIM_SK_PREFIX}${String(step).padStart(4, '0')}`;
 

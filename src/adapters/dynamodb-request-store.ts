@@ -11,8 +11,15 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { ChatopsError } from '../domain/errors';
-import type { AuditEvent, ChangeRequest, StepClaim } from '../domain/request';
-import type { CardLocation, ClaimResult, RequestStore, StoredRequest } from '../ports';
+import { type AuditEvent, type ChangeRequest, ENDING_ACTIONS, type StepClaim } from '../domain/request';
+import type {
+  AliasLease,
+  AliasLeaseResult,
+  CardLocation,
+  ClaimResult,
+  RequestStore,
+  StoredRequest,
+} from '../ports';
 import {
   CARD_SK,
   CLAIM_SK_PREFIX,
@@ -21,6 +28,8 @@ import {
   eventToItem,
   functionPk,
   itemToEvent,
+  openPk,
+  openSk,
   requestPk,
   sameEvent,
 } from './dynamodb-items';
@@ -36,10 +45,10 @@ export class DynamoDbRequestStore implements RequestStore {
     private readonly client: DynamoDBClient = new DynamoDBClient({}),
   ) {}
 
-  async create(request: ChangeRequest, requested: AuditEvent): Promise<void> {
-    if (!(await this.append(requested, JSON.stringify(request)))) {
-      throw new ChatopsError('CONFLICT', `Request ${request.id} already exists.`);
-    }
+  async create(request: ChangeRequest, requested: AuditEvent): Promise<boolean> {
+    // Any conflict means "exists": another delivery of the command, or this very write retried by
+    // the SDK after a lost answer. Either way the caller reads the request and carries on with it.
+    return this.putEvent(requested, JSON.stringify(request), { retryIsOurs: false });
   }
 
   async load(requestId: string): Promise<StoredRequest | undefined> {
@@ -107,7 +116,94 @@ export class DynamoDbRequestStore implements RequestStore {
     }
   }
 
-  async append(event: AuditEvent, details?: string): Promise<boolean> {
+  async takeAlias(lease: AliasLease, replacing?: string): Promise<AliasLeaseResult> {
+    const key = { [PK]: { S: openPk(lease.function) }, [SK]: { S: openSk(lease.alias) } };
+    try {
+      // No TTL: an approved request holds its alias however old it grows. A lease whose request
+      // ended without letting go (a lost release) is taken over by the next request.
+      const result = await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            function: { S: lease.function },
+            alias: { S: lease.alias },
+            requestId: { S: lease.requestId },
+            requester: { S: lease.requester },
+            at: { S: lease.at },
+          },
+          ConditionExpression:
+            replacing === undefined
+              ? 'attribute_not_exists(#requestId) OR #requestId = :me'
+              : '#requestId = :replacing OR #requestId = :me',
+          ExpressionAttributeNames: { '#requestId': 'requestId' },
+          ExpressionAttributeValues: {
+            ':me': { S: lease.requestId },
+            ...(replacing === undefined ? {} : { ':replacing': { S: replacing } }),
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return { taken: true, fresh: result.Attributes?.requestId?.S !== lease.requestId };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw storeError(error);
+      const holder = await guarded(
+        this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+      );
+      const item = holder.Item;
+      return { taken: false, holder: item?.requestId?.S ? itemToLease(item, lease.function) : undefined };
+    }
+  }
+
+  async aliasLeases(fn: string): Promise<AliasLease[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':pk': { S: openPk(fn) } },
+    });
+    return items.flatMap((item) => (item.requestId?.S ? [itemToLease(item, fn)] : []));
+  }
+
+  async releaseAlias(fn: string, alias: string, requestId: string): Promise<void> {
+    try {
+      // A PutItem, not a DeleteItem: the bot's role has no DeleteItem on the table (IAM keeps it
+      // from removing audit events). The lease stays as an item without a holder.
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            [PK]: { S: openPk(fn) },
+            [SK]: { S: openSk(alias) },
+            function: { S: fn },
+            alias: { S: alias },
+            releasedBy: { S: requestId },
+          },
+          ConditionExpression: '#requestId = :me',
+          ExpressionAttributeNames: { '#requestId': 'requestId' },
+          ExpressionAttributeValues: { ':me': { S: requestId } },
+        }),
+      );
+    } catch (error) {
+      // Already let go, or taken over by a newer request: nothing of ours to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw storeError(error);
+    }
+  }
+
+  async append(event: AuditEvent): Promise<boolean> {
+    const stored = await this.putEvent(event);
+    if (stored && ENDING_ACTIONS.has(event.action)) {
+      // The request has ended: its alias is free for the next one. A lost release is harmless:
+      // the next request finds the holder ended and takes the alias over.
+      await this.releaseAlias(event.function, event.alias, event.requestId).catch(() => undefined);
+    }
+    return stored;
+  }
+
+  private async putEvent(
+    event: AuditEvent,
+    details?: string,
+    { retryIsOurs } = { retryIsOurs: true },
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new PutItemCommand({
@@ -120,6 +216,7 @@ export class DynamoDbRequestStore implements RequestStore {
       return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw storeError(error);
+      if (!retryIsOurs) return false;
       // Taken: by another writer, or by the first attempt of this very write (an SDK retry).
       const existing = await guarded(
         this.client.send(
@@ -196,6 +293,16 @@ export class DynamoDbRequestStore implements RequestStore {
     } while (startKey);
     return items;
   }
+}
+
+function itemToLease(item: Record<string, { S?: string } | undefined>, fn: string): AliasLease {
+  return {
+    function: item.function?.S ?? fn,
+    alias: item.alias?.S ?? '',
+    requestId: item.requestId?.S ?? '',
+    requester: item.requester?.S ?? '',
+    at: item.at?.S ?? '',
+  };
 }
 
 function itemToClaim(item: Record<string, { S?: string; N?: string } | undefined>): StepClaim {

@@ -16,6 +16,13 @@
 //                   on the version read. One item per function holds its function-wide and alias
 //                   locks, so the current lock is one GetItem and two racing lock commands cannot
 //                   both be written (dynalite has no TransactWriteItems to check two items at once)
+//   step claim      pk REQ#<requestId>   sk CLAIM#<step>        which invocation may call AWS
+//   alias lease     pk OPEN#<function>   sk ALIAS#<alias>       the alias's one open request
+//                   (requestId, requester, at), not an event: taken by a conditional PutItem when
+//                   a request is made (attribute_not_exists(requestId) OR requestId = its own),
+//                   let go by the request's ending event (a PutItem leaving no requestId), taken
+//                   over (requestId = the holder's) when its holder is found ended or expired.
+//                   No ttl: an approved request holds its alias however old it grows.
 //
 // A request's state is the fold of its events (one Query); a transition is a conditional PutItem
 // of the next event (attribute_not_exists), so concurrent writers cannot both take a step.

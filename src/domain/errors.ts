@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'INVALID_REQUEST'
   | 'NOT_ALLOWED'
   | 'REQUEST_NOT_FOUND'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  /** The alias already has an open request (DESIGN.md section 3: one open request per alias). */
+  | 'ALIAS_BUSY';
 
 export class ChatopsError extends Error {
   override name = 'ChatopsError';
@@ -28,3 +30,24 @@ export class ChatopsError extends Error {
 
 export const isChatopsError = (error: unknown, code?: ErrorCode): error is ChatopsError =>
   error instanceof ChatopsError && (code === undefined || error.code === code);
+
+/** What a refusal for a busy alias names: the open request, who asked, where it stands. */
+export interface OpenRequestInfo {
+  requestId: string;
+  function: string;
+  alias: string;
+  requester: string;
+  /** `PENDING` (the requester may cancel it, approvers reject it) or an approved state. */
+  status: string;
+  toVersion?: string;
+}
+
+/** A new request refused because its alias already has an open one. */
+export class AliasBusyError extends ChatopsError {
+  constructor(readonly open: OpenRequestInfo) {
+    super(
+      'ALIAS_BUSY',
+      `${open.alias} of ${open.function} already has an open request, ${open.requestId}: one request per alias at a time.`,
+    );
+  }
+}

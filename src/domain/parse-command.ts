@@ -193,6 +193,13 @@ function parsePromote(args: string[]): ParseResult {
   const requested = readRequestOptions(options.values);
   if ('error' in requested) return error('promote', requested.error);
   const [first, second] = parts as [string, string];
+  if (parts.some((part) => part?.toUpperCase() === '$LATEST')) {
+    // DESIGN.md section 3: what was approved must be what runs.
+    return error(
+      'promote',
+      '`$LATEST` is never promoted from or to: it changes with every deployment, so what was approved would not be what runs. Publish a version and promote its number.',
+    );
+  }
   if (VERSION.test(second)) {
     if (!ALIAS.test(first)) return error('promote', `\`${clip(first)}\` is not a valid alias name.`);
     return ok({ kind: 'promote', fn, to: first, version: second, ...requested });

@@ -350,3 +350,32 @@ export function newRequestId(randomBytes: Uint8Array): string {
   for (let i = 0; i < 9; i++) id += ID_ALPHABET[(randomBytes[i] ?? 0) % 32];
   return id;
 }
+
+/**
+ * The actions that end a request. After one, the request no longer holds its alias (one open
+ * request per alias, DESIGN.md section 3); ROLLED_BACK ends a rollout.
+ */
+export const ENDING_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
+  ...(Object.keys(TERMINAL) as AuditAction[]),
+  'ROLLED_BACK',
+]);
+
+/**
+ * Whether a request still holds its alias against new requests: until it ends. A pending one
+ * also lets go when it expires (nobody can approve it any more); an approved one (applying, or
+ * rolling out) holds it whatever its age, since it may still move the alias.
+ */
+export function holdsAlias(state: RequestState, now: Date): boolean {
+  if (state.final || state.events.some((event) => ENDING_ACTIONS.has(event.action))) return false;
+  return !(state.status === 'PENDING' && now.getTime() >= Date.parse(state.request.expiresAt));
+}
+
+/**
+ * An approved request whose outcome is overdue: approved more than `afterMs` ago and still not
+ * applied. Its apply was never started, or died: a click on its card starts it again.
+ */
+export function applyOverdue(state: RequestState, now: Date, afterMs: number): boolean {
+  if (state.status !== 'APPLYING') return false;
+  const last = state.events[state.events.length - 1];
+  return last !== undefined && now.getTime() - Date.parse(last.at) > afterMs;
+}

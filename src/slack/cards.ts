@@ -15,7 +15,7 @@ export class SlackMessenger {
     private readonly logger: Logger,
   ) {}
 
-  /** Posts a message in a channel; undefined when the bot may not post there. */
+  /** Posts a message in a channel; undefined when the bot may not post there, or Slack failed. */
   async post(channel: string, message: Message): Promise<CardLocation | undefined> {
     try {
       const result = await this.client.chat.postMessage({
@@ -26,8 +26,13 @@ export class SlackMessenger {
       return result.ts ? { channel: result.channel ?? channel, ts: result.ts } : undefined;
     } catch (error) {
       const code = slackErrorCode(error);
-      if (!CANNOT_POST.has(code)) throw error;
-      this.logger.info(`chat.postMessage refused in ${channel} (${code}): answering through response_url`);
+      if (CANNOT_POST.has(code)) {
+        this.logger.info(`chat.postMessage refused in ${channel} (${code}): answering through response_url`);
+      } else {
+        // Rate-limited (429) or failing: waiting out Retry-After would overrun Slack's 3 seconds,
+        // so the caller's own answer carries the message instead, at once.
+        this.logger.warn(`chat.postMessage failed in ${channel} (${code}): answering through response_url`);
+      }
       return undefined;
     }
   }

@@ -1,5 +1,7 @@
 // The one place where errors become sentences for Slack. Known errors say what was wrong and what
-// to do; anything else is logged and answered with an apology that leaks nothing.
+// to do; anything else is logged and answered with an apology that leaks nothing. The usage line
+// is for mistakes in the command: an infrastructure failure (throttled, unreachable, our own bug)
+// is answered without it, since nothing about the command was wrong.
 import type { Logger } from '@slack/logger';
 import { isChatopsError } from '../domain/errors';
 import { isGuardRefusal } from '../domain/guard-refusal';
@@ -12,12 +14,11 @@ export function errorReply(error: unknown, usage: string | undefined, logger: Lo
   if (isChatopsError(error)) {
     switch (error.code) {
       case 'THROTTLED':
-        return errorMessage(`${error.message} Nothing was changed; try again in a minute.`, usage);
+        return errorMessage(`${error.message} Nothing was changed; try again in a minute.`);
       case 'UPSTREAM_FAILURE':
         logger.warn(`upstream failure: ${error.message}`);
         return errorMessage(
           `${error.message} Nothing was changed; try again, or ask the bot's admins if it persists.`,
-          usage,
         );
       default:
         return errorMessage(error.message, usage);
@@ -26,5 +27,5 @@ export function errorReply(error: unknown, usage: string | undefined, logger: Lo
   logger.error(
     `unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
   );
-  return errorMessage('Something went wrong on our side, sorry. Try again in a moment.', usage);
+  return errorMessage('Something went wrong on our side, sorry. Try again in a moment.');
 }

@@ -4,8 +4,8 @@ import { USAGE } from '../domain/parse-command';
 import type { AsyncTask } from '../ports';
 import { applyRequest, type WorkerDeps } from '../use-cases/apply-request';
 import { listVersions } from '../use-cases/read-commands';
-import { requestCard } from './blocks/request-card';
 import { versionsMessage } from './blocks/versions';
+import { syncCard } from './card-sync';
 import type { SlackDeps } from './context';
 import { errorReply } from './error-reply';
 
@@ -28,7 +28,7 @@ export async function runTask(task: AsyncTask, slack: WorkerSlackDeps, invocatio
       const { state, card, acted, waitingFor } = await applyRequest(deps, task.requestId, invocation);
       if (waitingFor) {
         // Approved, but locked by someone else: the card says whose lock it waits for.
-        await messenger.replace(requestCard(state, { waitingFor }), { card, responseUrl: task.responseUrl });
+        await syncCard(slack, state, { card, responseUrl: task.responseUrl }, { waitingFor });
         logger.info(`request ${task.requestId}: waiting for lock ${waitingFor.id}`);
         return;
       }
@@ -36,7 +36,7 @@ export async function runTask(task: AsyncTask, slack: WorkerSlackDeps, invocatio
         logger.info(`request ${task.requestId}: nothing to do (${state.status})`);
         return;
       }
-      const replaced = await messenger.replace(requestCard(state), { card, responseUrl: task.responseUrl });
+      const replaced = await syncCard(slack, state, { card, responseUrl: task.responseUrl });
       if (!replaced) logger.warn(`request ${task.requestId}: the card could not be updated`);
       logger.info(`request ${task.requestId}: ${state.status}`);
       return;

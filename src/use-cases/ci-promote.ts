@@ -30,13 +30,14 @@ export async function requestFromCi(
     'version' in input
       ? { fn: input.function, to: input.to, version: input.version }
       : { fn: input.function, to: input.to, from: input.from };
-  return requestPromotion(deps, target, {
+  const made = await requestPromotion(deps, target, {
     user: CI_ACTOR,
     // CI is in no Slack workspace: the configured one, when the configuration names it.
     team: deps.config.team ?? CI_ACTOR,
     channel: input.channel,
     origin,
   });
+  return made.state;
 }
 
 /**

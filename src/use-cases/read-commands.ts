@@ -6,8 +6,10 @@ import { type ChatopsError, isChatopsError } from '../domain/errors';
 import { type FreezeOccurrence, freezesInForce, nextFreeze } from '../domain/freeze';
 import type { Lock } from '../domain/lock';
 import { type AliasInfo, type ManagedFunction, trafficShares, type VersionInfo } from '../domain/model';
-import { type AuditEvent, foldRequest, isOpen, type RequestState } from '../domain/request';
+import { type AuditEvent, applyOverdue, foldRequest, holdsAlias, type RequestState } from '../domain/request';
 import { templatesFor } from '../domain/version-metadata';
+import { allSettledOrThrow } from './all-settled-or-throw';
+import { CLAIM_LEASE_MS } from './apply-request';
 import { type Deps, managedFunction, stageOrder } from './deps';
 import { functionLocks } from './locks';
 
@@ -21,14 +23,17 @@ export interface FunctionAliases {
 
 export async function listFunctions(deps: Deps): Promise<FunctionAliases[]> {
   const functions = Object.values(deps.config.functions);
-  return Promise.all(functions.map((fn) => aliasesOf(deps, fn)));
+  return allSettledOrThrow(functions.map((fn) => aliasesOf(deps, fn)));
 }
 
 export interface AliasStatus {
   alias: AliasInfo;
   version: VersionInfo | undefined;
   lastChange: AuditEvent | undefined;
+  /** The alias's open request (pending, or approved and not yet applied). */
   pending: RequestState[];
+  /** Of those, the ids of approved ones whose update is overdue: never started, or died. */
+  waiting: string[];
 }
 
 export interface FunctionStatus {
@@ -55,22 +60,17 @@ export async function functionStatus(deps: Deps, key: string): Promise<FunctionS
   // The configured stages' last changes are asked for at once, beside the aliases themselves:
   // one round trip fewer before the answer.
   const lastChanges = new Map(fn.stages.map((stage) => [stage, deps.audit.lastApplied(fn.key, stage)]));
-  // Every call started is awaited, even when one fails first: a handler must not return (and
-  // Lambda freeze the container) with calls of its own still in flight.
-  const settled = await Promise.allSettled([
+  // Every call started is awaited, even when one fails first (allSettledOrThrow).
+  const [listed, pending, locks] = await allSettledOrThrow([
     aliasesOf(deps, fn, { rethrow: true }),
     openRequests(deps, fn.key),
     functionLocks(deps, fn.key),
     ...lastChanges.values(),
   ]);
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-  const [listed, pending, locks] = settled.map(
-    (result) => (result as PromiseFulfilledResult<unknown>).value,
-  ) as [FunctionAliases, RequestState[], Lock[]];
-  const aliases = await Promise.all(
+  const now = deps.clock.now();
+  const aliases = await allSettledOrThrow(
     listed.aliases.map(async (alias): Promise<AliasStatus> => {
-      const [version, lastChange] = await Promise.all([
+      const [version, lastChange] = await allSettledOrThrow([
         deps.registry.getVersion(fn.functionName, alias.version).catch(() => undefined),
         lastChanges.get(alias.name) ?? deps.audit.lastApplied(fn.key, alias.name),
       ]);
@@ -79,12 +79,14 @@ export async function functionStatus(deps: Deps, key: string): Promise<FunctionS
         version,
         lastChange,
         pending: pending.filter((state) => state.request.alias === alias.name),
+        waiting: pending
+          .filter((state) => state.request.alias === alias.name && applyOverdue(state, now, CLAIM_LEASE_MS))
+          .map((state) => state.request.id),
       };
     }),
   );
   const names = new Set([...fn.stages, ...listed.aliases.map((alias) => alias.name)]);
   const windows = deps.config.freezes.filter((window) => window.aliases.some((alias) => names.has(alias)));
-  const now = deps.clock.now();
   const next = nextFreeze(windows, now);
   return {
     fn,
@@ -97,7 +99,7 @@ export async function functionStatus(deps: Deps, key: string): Promise<FunctionS
 
 /** Every managed function's status, each failing on its own. */
 export async function allStatuses(deps: Deps): Promise<FunctionStatus[]> {
-  return Promise.all(
+  return allSettledOrThrow(
     Object.values(deps.config.functions).map((fn) =>
       functionStatus(deps, fn.key).catch((error: unknown) => {
         if (!isChatopsError(error)) throw error;
@@ -123,7 +125,7 @@ export interface VersionsView {
 
 export async function listVersions(deps: Deps, key: string, limit: number): Promise<VersionsView> {
   const fn = managedFunction(deps.config, key);
-  const [versions, aliases] = await Promise.all([
+  const [versions, aliases] = await allSettledOrThrow([
     deps.registry.listVersions(fn.functionName),
     deps.registry.listAliases(fn.functionName),
   ]);
@@ -164,7 +166,7 @@ export async function history(
     ...new Set(events.flatMap((event) => [event.toVersion, event.fromVersion]).filter(isPublished)),
   ].slice(0, HISTORY_VERSION_LOOKUPS);
   // A deleted version, or one Lambda cannot show now, just has no links: the history is still shown.
-  const found = await Promise.all(
+  const found = await allSettledOrThrow(
     versions.map((version) => deps.registry.getVersion(fn.functionName, version).catch(() => undefined)),
   );
   const descriptions = Object.fromEntries(
@@ -177,14 +179,26 @@ const isPublished = (version: string) => /^[1-9][0-9]*$/.test(version);
 
 const linksOf = (deps: Deps, fn: ManagedFunction): LinkTemplates => templatesFor(deps.config.links, fn.links);
 
-/** Open requests of a function: those created within the request lifetime that have not ended. */
+/**
+ * Open requests of a function: pending ones not expired, and approved ones not yet applied,
+ * whatever their age (they still hold their alias). Those made within the request lifetime come
+ * with one Query of the function's events; the aliases' leases, read beside it, name any older
+ * request still holding its alias, read on its own (rare: an apply stuck for longer than that).
+ */
 export async function openRequests(deps: Deps, fnKey: string): Promise<RequestState[]> {
   const since = new Date(deps.clock.now().getTime() - deps.config.requestTtlMinutes * 60_000);
-  const recent = await deps.requests.recentRequests(fnKey, since);
-  const now = deps.clock.now().getTime();
-  return recent
+  const [recent, leases] = await allSettledOrThrow([
+    deps.requests.recentRequests(fnKey, since),
+    deps.requests.aliasLeases(fnKey),
+  ]);
+  const known = new Set(recent.map((stored) => stored.request.id));
+  const older = await allSettledOrThrow(
+    leases.filter((lease) => !known.has(lease.requestId)).map((lease) => deps.requests.load(lease.requestId)),
+  );
+  const now = deps.clock.now();
+  return [...recent, ...older.flatMap((stored) => (stored ? [stored] : []))]
     .map((stored) => foldRequest(stored.request, stored.events))
-    .filter((state) => isOpen(state.status) && Date.parse(state.request.expiresAt) > now);
+    .filter((state) => holdsAlias(state, now));
 }
 
 async function aliasesOf(

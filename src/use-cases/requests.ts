@@ -1,8 +1,16 @@
 // Change requests: make one (promote, rollback), decide on clicks and cancels, and apply an
 // approved one exactly once. Every step is one conditional append to the request's events;
 // a writer that loses a race reloads and decides again on the new state.
-import { ChatopsError } from '../domain/errors';
-import { type AliasInfo, isSplit, percent, trafficShares, type VersionInfo } from '../domain/model';
+import { createHash } from 'node:crypto';
+import { AliasBusyError, ChatopsError } from '../domain/errors';
+import {
+  type AliasInfo,
+  isSplit,
+  type ManagedFunction,
+  percent,
+  trafficShares,
+  type VersionInfo,
+} from '../domain/model';
 import { mayRequestIn, ruleFor } from '../domain/policy';
 import {
   type AuditEvent,
@@ -13,6 +21,7 @@ import {
   decideClick,
   eventFor,
   foldRequest,
+  holdsAlias,
   needsApply,
   newRequestId,
   type RequestState,
@@ -21,12 +30,20 @@ import {
 } from '../domain/request';
 import { diffVersions } from '../domain/version-diff';
 import { templatesFor } from '../domain/version-metadata';
-import type { CardLocation } from '../ports';
+import type { AliasLease, CardLocation } from '../ports';
 import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
 import { approvalVerdict, checkRequestGuards } from './request-guards';
 
 export const MAX_RACES = 8;
+
+/**
+ * How long an alias's lease is respected while its request cannot be found: the REQUESTED write
+ * of the invocation that took it may still be on its way (longer than the function's timeout).
+ */
+export const LEASE_GRACE_MS = 60_000;
+
+const LATEST = '$LATEST';
 
 export interface Requester {
   user: string;
@@ -34,6 +51,19 @@ export interface Requester {
   channel: string;
   /** A request from CI: `user` is then `ci` (CI_ACTOR), and this says who the pipeline is. */
   origin?: CiOrigin;
+  /**
+   * Slack's `trigger_id` of the command. A redelivery of the same command (Slack's retry, a replay)
+   * carries the same one, so the request id is derived from it: the redelivery finds its request.
+   */
+  delivery?: string;
+}
+
+export interface Requested {
+  state: RequestState;
+  /** The command was delivered before and its request exists: nothing new was stored. */
+  redelivered: boolean;
+  /** Where the request's card is, when an earlier delivery posted it. */
+  card?: CardLocation;
 }
 
 /** `--skip-stages` and `--override <reason>` (DESIGN.md 3b), as the command gave them. */
@@ -45,18 +75,45 @@ export interface GuardOptions {
 export type PromoteInput = { fn: string; to: string } & ({ from: string } | { version: string }) &
   GuardOptions;
 
-export async function requestPromotion(
-  deps: Deps,
-  input: PromoteInput,
-  who: Requester,
-): Promise<RequestState> {
+/** What a request is about, read from AWS; `toInfo` when already read (fresh). */
+interface Plan {
+  kind: ChangeRequest['kind'];
+  target: AliasInfo;
+  toVersion: string;
+  toInfo?: VersionInfo;
+  /** Read the target version again rather than trust this container's cache. */
+  freshTo?: boolean;
+  sourceAlias?: string;
+  options?: GuardOptions;
+}
+
+// Round trips in a row (issue 12 measures them): the alias's lease is taken alongside the first
+// reads (the aliases, and an explicit version read fresh from AWS), the versions' details come
+// from the container's cache when warm, then the REQUESTED write, the card and its location:
+// 4 in a row warm (5 cold). The lease is taken before the reads have validated the command, so
+// a refused command lets it go again before answering.
+
+export async function requestPromotion(deps: Deps, input: PromoteInput, who: Requester): Promise<Requested> {
   const fn = managedFunction(deps.config, input.fn);
   checkChannel(deps, who.channel);
-  const target = await deps.registry.getAlias(fn.functionName, input.to);
-  let toVersion: string;
-  let sourceAlias: string | undefined;
-  if ('from' in input) {
-    const source = await deps.registry.getAlias(fn.functionName, input.from);
+  const explicit = 'version' in input ? input.version : undefined;
+  const options: GuardOptions = { skipStages: input.skipStages, override: input.override };
+  if (explicit === LATEST) throw latestRefused(`\`${input.to}\` cannot be pointed at $LATEST`);
+  return openRequest(deps, fn, input.to, who, async (): Promise<Plan> => {
+    const [target, source, toInfo] = await allSettledOrThrow([
+      deps.registry.getAlias(fn.functionName, input.to),
+      'from' in input ? deps.registry.getAlias(fn.functionName, input.from) : undefined,
+      // Fresh: a version deleted after this container cached it must not be requestable.
+      explicit === undefined
+        ? undefined
+        : deps.registry.getVersion(fn.functionName, explicit, { fresh: true }),
+    ]);
+    if (source === undefined || !('from' in input)) {
+      return { kind: 'promote', target, toVersion: explicit ?? '', ...(toInfo ? { toInfo } : {}), options };
+    }
+    if (source.version === LATEST) {
+      throw latestRefused(`\`${input.from}\` points at $LATEST`);
+    }
     if (isSplit(source)) {
       throw new ChatopsError(
         'INVALID_REQUEST',
@@ -64,19 +121,7 @@ export async function requestPromotion(
           `Promote an explicit version instead: \`/lambda promote ${fn.key} ${input.to} <version>\`.`,
       );
     }
-    toVersion = source.version;
-    sourceAlias = input.from;
-  } else {
-    toVersion = input.version;
-  }
-  return createRequest(deps, {
-    kind: 'promote',
-    fnKey: fn.key,
-    target,
-    toVersion,
-    sourceAlias,
-    who,
-    options: { skipStages: input.skipStages, override: input.override },
+    return { kind: 'promote', target, toVersion: source.version, sourceAlias: input.from, options };
   });
 }
 
@@ -84,45 +129,126 @@ export async function requestRollback(
   deps: Deps,
   input: { fn: string; alias: string; override?: string | undefined },
   who: Requester,
-) {
+): Promise<Requested> {
   const fn = managedFunction(deps.config, input.fn);
   checkChannel(deps, who.channel);
-  const [target, last] = await Promise.all([
-    deps.registry.getAlias(fn.functionName, input.alias),
-    deps.audit.lastApplied(fn.key, input.alias),
-  ]);
-  if (!last) {
-    throw new ChatopsError(
-      'INVALID_REQUEST',
-      `No applied change of \`${input.alias}\` is recorded, so there is nothing to roll back to. ` +
-        `Point it at a version explicitly: \`/lambda promote ${fn.key} ${input.alias} <version>\`.`,
-    );
-  }
-  return createRequest(deps, {
-    kind: 'rollback',
-    fnKey: fn.key,
-    target,
-    toVersion: last.fromVersion,
-    who,
-    options: { override: input.override },
+  return openRequest(deps, fn, input.alias, who, async (): Promise<Plan> => {
+    const [target, last] = await allSettledOrThrow([
+      deps.registry.getAlias(fn.functionName, input.alias),
+      deps.audit.lastApplied(fn.key, input.alias),
+    ]);
+    if (!last) {
+      throw new ChatopsError(
+        'INVALID_REQUEST',
+        `No applied change of \`${input.alias}\` is recorded, so there is nothing to roll back to. ` +
+          `Point it at a version explicitly: \`/lambda promote ${fn.key} ${input.alias} <version>\`.`,
+      );
+    }
+    return {
+      kind: 'rollback',
+      target,
+      toVersion: last.fromVersion,
+      freshTo: true,
+      options: { override: input.override },
+    };
   });
+}
+
+/** `$LATEST` is mutable: what was approved would not be what runs (DESIGN.md section 3). */
+function latestRefused(subject: string): ChatopsError {
+  return new ChatopsError(
+    'INVALID_REQUEST',
+    `${subject}: $LATEST is never promoted from or to, since it changes with every deployment and what was approved would not be what runs. ` +
+      'Publish a version and promote that number.',
+  );
+}
+
+/**
+ * Makes a request for one alias: its lease and the plan's reads at once, then the request. The
+ * lease is let go again when this invocation took it and the request is not made.
+ */
+async function openRequest(
+  deps: Deps,
+  fn: ManagedFunction,
+  alias: string,
+  who: Requester,
+  plan: () => Promise<Plan>,
+): Promise<Requested> {
+  const id = requestIdFor(deps, who);
+  const lease: AliasLease = {
+    function: fn.key,
+    alias,
+    requestId: id,
+    requester: who.user,
+    at: deps.clock.now().toISOString(),
+  };
+  const [planned, held] = await Promise.allSettled([plan(), holdAlias(deps, lease)]);
+  const release = async () => {
+    if (held.status === 'fulfilled' && held.value.fresh)
+      await deps.requests.releaseAlias(fn.key, alias, id).catch(() => undefined);
+  };
+  try {
+    if (planned.status === 'rejected') throw planned.reason;
+    if (held.status === 'rejected') throw held.reason;
+    const made = await createRequest(deps, { ...planned.value, fn, id, who });
+    if (made.redelivered && !holdsAlias(made.state, deps.clock.now())) await release();
+    return made;
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** Takes the alias's lease for a new request, over a holder that has ended or expired. */
+async function holdAlias(deps: Deps, lease: AliasLease): Promise<{ fresh: boolean }> {
+  let replacing: string | undefined;
+  for (let race = 0; race < MAX_RACES; race++) {
+    const result = await deps.requests.takeAlias(lease, replacing);
+    if (result.taken) return { fresh: result.fresh };
+    const { holder } = result;
+    replacing = holder?.requestId;
+    if (!holder) continue;
+    const stored = await deps.requests.load(holder.requestId);
+    const now = deps.clock.now();
+    if (!stored) {
+      if (now.getTime() - Date.parse(holder.at) < LEASE_GRACE_MS) {
+        throw new AliasBusyError({ ...holderInfo(holder), status: 'REQUESTING' });
+      }
+      continue; // taken by a request that was never made
+    }
+    const state = foldRequest(stored.request, stored.events);
+    if (holdsAlias(state, now)) {
+      throw new AliasBusyError({
+        ...holderInfo(holder),
+        requester: state.request.requester,
+        status: state.status,
+        toVersion: state.request.toVersion,
+      });
+    }
+  }
+  throw new ChatopsError('CONFLICT', 'Too many requests for this alias at once; try again.');
+}
+
+const holderInfo = (holder: AliasLease) => ({
+  requestId: holder.requestId,
+  function: holder.function,
+  alias: holder.alias,
+  requester: holder.requester,
+});
+
+/** From the command's delivery when known (a redelivery finds its request), else random. */
+function requestIdFor(deps: Deps, who: Requester): string {
+  if (!who.delivery) return newRequestId(deps.random(9));
+  return newRequestId(createHash('sha256').update(`${who.team}:${who.delivery}`).digest());
 }
 
 async function createRequest(
   deps: Deps,
-  input: {
-    kind: ChangeRequest['kind'];
-    fnKey: string;
-    target: AliasInfo;
-    toVersion: string;
-    sourceAlias?: string | undefined;
-    who: Requester;
-    options?: GuardOptions;
-  },
-): Promise<RequestState> {
+  input: Plan & { fn: ManagedFunction; id: string; who: Requester },
+): Promise<Requested> {
   const { config, registry, clock } = deps;
-  const fn = managedFunction(config, input.fnKey);
-  const { target, toVersion, who } = input;
+  const { fn, target, toVersion, who } = input;
+  if (toVersion === LATEST) throw latestRefused(`This would point \`${target.name}\` back at $LATEST`);
   if (target.version === toVersion && !isSplit(target)) {
     throw new ChatopsError(
       'INVALID_REQUEST',
@@ -131,7 +257,7 @@ async function createRequest(
   }
   const [fromInfo, toInfo, guards] = await allSettledOrThrow([
     registry.getVersion(fn.functionName, target.version),
-    registry.getVersion(fn.functionName, toVersion),
+    input.toInfo ?? registry.getVersion(fn.functionName, toVersion, { fresh: input.freshTo === true }),
     checkRequestGuards(deps, {
       kind: input.kind,
       fn,
@@ -145,7 +271,7 @@ async function createRequest(
   const now = clock.now();
   const rule = ruleFor(config, target.name);
   const request: ChangeRequest = {
-    id: newRequestId(deps.random(9)),
+    id: input.id,
     kind: input.kind,
     function: fn.key,
     functionName: fn.functionName,
@@ -170,13 +296,26 @@ async function createRequest(
     ...(who.origin === undefined ? {} : { origin: who.origin }),
   };
   const requested: AuditEvent = { ...eventFor(request, 'REQUESTED', who.user, now), seq: 1 };
-  await deps.requests.create(request, requested);
-  return foldRequest(request, [requested]);
+  if (await deps.requests.create(request, requested)) {
+    return { state: foldRequest(request, [requested]), redelivered: false };
+  }
+  // The id exists: this command was delivered before (its id comes from the trigger_id).
+  const earlier = await deps.requests.load(request.id);
+  if (!earlier || earlier.request.requester !== who.user || earlier.request.alias !== request.alias) {
+    throw new ChatopsError('CONFLICT', `Request ${request.id} already exists.`);
+  }
+  return {
+    state: foldRequest(earlier.request, earlier.events),
+    redelivered: true,
+    ...(earlier.card ? { card: earlier.card } : {}),
+  };
 }
 
 export type ClickOutcome =
   | Extract<Decision, { kind: 'append' }>['next']
-  | Extract<Decision, { kind: 'noop' }>['reason'];
+  | Extract<Decision, { kind: 'noop' }>['reason']
+  /** Approved, but the worker could not be started (its Invoke throttled or failing). */
+  | 'apply-not-started';
 
 export interface StepResult {
   state: RequestState;
@@ -185,6 +324,8 @@ export interface StepResult {
   event?: AuditEvent;
   /** Where the request's card was posted, when known. */
   card?: CardLocation;
+  /** Why the apply could not be started (outcome `apply-not-started`). */
+  problem?: string;
 }
 
 /** An Approve or Reject click on a request's card. */
@@ -227,10 +368,12 @@ async function step(
     const located = card ? { card } : {};
     const now = deps.clock.now();
     if (needsApply(state, claim, now)) {
-      // Approved, but no live invocation is applying it (its start was lost, or it died): start
-      // it again now. A duplicate start is harmless: only the claim's holder calls AWS.
-      await deps.queue.enqueue({ kind: 'apply', requestId, ...(responseUrl ? { responseUrl } : {}) });
-      return { state, outcome: 'applying', ...located };
+      // Approved, but no live invocation is applying it (its start failed or was lost, or it
+      // died): start it again now. A duplicate start is harmless: only the claim's holder calls AWS.
+      const problem = await startApply(deps, requestId, responseUrl);
+      return problem === undefined
+        ? { state, outcome: 'applying', ...located }
+        : { state, outcome: 'apply-not-started', problem, ...located };
     }
     const decision = await decide(state, now);
     if (decision.kind === 'noop') return { state, outcome: decision.reason, ...located };
@@ -238,11 +381,28 @@ async function step(
     if (!(await deps.requests.append(event))) continue;
     const next = foldRequest(state.request, [...state.events, event]);
     if (decision.next === 'apply') {
-      await deps.queue.enqueue({ kind: 'apply', requestId, ...(responseUrl ? { responseUrl } : {}) });
+      const problem = await startApply(deps, requestId, responseUrl);
+      if (problem !== undefined)
+        return { state: next, outcome: 'apply-not-started', event, problem, ...located };
     }
     return { state: next, outcome: decision.next, event, ...located };
   }
   throw new ChatopsError('CONFLICT', 'Too many people acted on this request at once; try again.');
+}
+
+/**
+ * Hands the apply to the worker. The approval is stored already: a failed start leaves the request
+ * approved with nobody applying it, which the next click (or look) starts again (`needsApply`).
+ * Returns why it could not be started, or undefined.
+ */
+async function startApply(deps: Deps, requestId: string, responseUrl: string | undefined) {
+  try {
+    await deps.queue.enqueue({ kind: 'apply', requestId, ...(responseUrl ? { responseUrl } : {}) });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ChatopsError)) throw error;
+    return error.message;
+  }
 }
 
 export interface StoredState {

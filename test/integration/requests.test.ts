@@ -79,6 +79,9 @@ describe('promote, approve, apply', () => {
       const reply = await h.command(text);
       expect(reply.statusCode).toBe(200);
       expect(reply.body).toBe('');
+      // One open request per alias: withdraw it before asking again.
+      const posted = h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok).at(-1);
+      await h.command(`cancel ${requestIdIn(posted?.body.blocks)}`);
     }
     const cards = h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok);
     expect(cards).toHaveLength(5);

@@ -280,6 +280,23 @@ describe('not found', () => {
   });
 });
 
+describe('deleted versions', () => {
+  it('a deleted version is gone from reads and listings; one an alias points at cannot be deleted', async () => {
+    const name = freshFunction({ versions: [{}, {}, {}], aliases: { prod: '3' } });
+
+    lambda.deleteVersion(name, '2');
+
+    const error = await failure(
+      client.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: '2' })),
+    );
+    expect(error.name).toBe('ResourceNotFoundException');
+    const listed = await client.send(new ListVersionsByFunctionCommand({ FunctionName: name }));
+    expect(listed.Versions?.map((version) => version.Version)).toEqual(['$LATEST', '1', '3']);
+    expect(() => lambda.deleteVersion(name, '3')).toThrow(/aliases reference it: \[prod\]/);
+    expect(() => lambda.deleteVersion(name, '2')).toThrow(/Function not found/);
+  });
+});
+
 describe('UpdateAlias', () => {
   it('changes the RevisionId on every change and refuses a stale one with 412', async () => {
     // Prepare

@@ -476,6 +476,34 @@ describe('injected failures', () => {
     expect(errors.map((e) => e.data.error)).toEqual(['fatal_error', 'fatal_error']);
     expect(third.ok).toBe(true);
   });
+
+  it('posts the message and then answers the error when the answer is lost', async () => {
+    const before = slack.messages('C0RELEASES').length;
+    slack.failNext('chat.postMessage', { error: 'internal_error', status: 500, afterApplying: true });
+
+    await expect(client.chat.postMessage({ channel: 'C0RELEASES', text: 'lost answer' })).rejects.toThrow();
+
+    const after = slack.messages('C0RELEASES');
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)?.text).toBe('lost answer');
+  });
+
+  it('holds back the next matching call so that a later one overtakes it', async () => {
+    const first = await client.chat.postMessage({ channel: 'C0RELEASES', text: 'card' });
+    const ts = first.ts ?? '';
+    slack.delayNext('chat.update', 300, (body) => body.text === 'older');
+
+    await Promise.all([
+      client.chat.update({ channel: 'C0RELEASES', ts, text: 'older' }),
+      new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+        client.chat.update({ channel: 'C0RELEASES', ts, text: 'newer' }),
+      ),
+    ]);
+
+    expect(slack.messages('C0RELEASES').find((m) => m.ts === ts)?.text).toBe('older');
+    const updates = slack.calls.filter((call) => call.method === 'chat.update').map((call) => call.body.text);
+    expect(updates).toEqual(['newer', 'older']);
+  });
 });
 
 describe('response_url', () => {

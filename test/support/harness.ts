@@ -136,13 +136,13 @@ export interface RequestOptions {
   contentType?: string;
   secret?: string;
   responseUrl?: string;
+  /** A previously built body to deliver again (a Slack retry or a replay). */
+  body?: string;
 }
 
 export interface ClickOptions extends RequestOptions {
   messageTs?: string;
   actionTs?: string;
-  /** A previously built body to deliver again (a Slack retry or a replay). */
-  body?: string;
 }
 
 export interface HttpReply {
@@ -252,7 +252,7 @@ export async function startHarness(
     worker,
     env,
     command(text, request = {}) {
-      return send(commandBody(text, request), request);
+      return send(request.body ?? commandBody(text, request), request);
     },
     commandEvent(text, request = {}) {
       return sign(commandBody(text, request), request);

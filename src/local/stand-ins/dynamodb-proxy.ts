@@ -23,6 +23,8 @@ interface Armed {
 
 export class DynamoDbProxy {
   latencyMs = 0;
+  /** Calls received and not yet answered: a caller that returned with some left abandoned them. */
+  inFlight = 0;
   /** Operation names (`Query`, `PutItem`...), in the order the calls arrived. */
   readonly calls: string[] = [];
   private readonly armed: Armed[] = [];
@@ -63,6 +65,10 @@ export class DynamoDbProxy {
         forwarded.end(body);
       });
     const running = await startHttpServer(async (request, response) => {
+      if (proxy) proxy.inFlight += 1;
+      response.on('close', () => {
+        if (proxy) proxy.inFlight -= 1;
+      });
       const body = await readBody(request, 16 * 1024 * 1024);
       const target = String(request.headers['x-amz-target'] ?? '');
       const operation = target.replace(/^DynamoDB_\d+\./, '');

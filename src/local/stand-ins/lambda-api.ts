@@ -288,6 +288,11 @@ export class LambdaApiStandIn {
     this.functions.setAlias(name, alias, version, weights);
   }
 
+  /** Deletes a published version, as `DeleteFunction` with a version Qualifier does. */
+  deleteVersion(name: string, version: string): void {
+    this.functions.deleteVersion(name, version);
+  }
+
   /**
    * The version an invocation of `name:qualifier` would run, by the alias's weights, drawing from
    * `random` (seed it for deterministic traffic; lambda-traffic.ts uses this).

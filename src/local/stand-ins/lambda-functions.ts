@@ -69,6 +69,8 @@ interface FunctionRecord {
   /** False once $LATEST has been published as it is: AWS then publishes nothing new. */
   latestUnpublished: boolean;
   versions: VersionRecord[];
+  /** Published versions since deleted: their numbers are never reused. */
+  deleted: Set<string>;
   aliases: Map<string, AliasState>;
 }
 
@@ -128,6 +130,7 @@ export class LambdaFunctions {
       latest: { ...latest, version: LATEST, revisionId: randomUUID() },
       latestUnpublished: true,
       versions: [],
+      deleted: new Set(),
       aliases: new Map(),
     });
     for (const version of versions) this.publish(name, version);
@@ -179,6 +182,24 @@ export class LambdaFunctions {
     fn.versions.push(record);
     fn.latestUnpublished = false;
     return record;
+  }
+
+  /** DeleteFunction of one version, as AWS refuses it: not while an alias routes traffic to it. */
+  deleteVersion(name: string, version: string): void {
+    const fn = this.get(name);
+    const record = VERSION_NUMBER.test(version) ? fn.versions[Number(version) - 1] : undefined;
+    if (record === undefined || fn.deleted.has(version))
+      throw functionNotFound(this.functionArn(name, version));
+    for (const [alias, state] of fn.aliases) {
+      if (state.version === version || version in state.weights) {
+        throw new LambdaApiError(
+          409,
+          'ResourceConflictException',
+          `Unable to delete version because the following aliases reference it: [${alias}]`,
+        );
+      }
+    }
+    fn.deleted.add(version);
   }
 
   setAlias(name: string, alias: string, version: string, weights: Record<string, number> = {}): AliasState {
@@ -235,7 +256,7 @@ export class LambdaFunctions {
   /** $LATEST first, then published versions oldest first. */
   versionsAfter(name: string, position: number): VersionRecord[] {
     const fn = this.get(name);
-    const published = fn.versions.slice(Math.max(position, 0));
+    const published = fn.versions.slice(Math.max(position, 0)).filter((v) => !fn.deleted.has(v.version));
     return position < 0 ? [fn.latest, ...published] : published;
   }
 
@@ -395,6 +416,7 @@ export class LambdaFunctions {
 
   private findVersion(fn: FunctionRecord, version: string): VersionRecord | undefined {
     if (version === LATEST) return fn.latest;
+    if (fn.deleted.has(version)) return undefined;
     return VERSION_NUMBER.test(version) ? fn.versions[Number(version) - 1] : undefined;
   }
 

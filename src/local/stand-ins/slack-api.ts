@@ -64,6 +64,14 @@ export interface InjectedSlackError {
   /** 429 answers `ratelimited` with Retry-After, as Slack does; 200 otherwise. */
   status?: number;
   retryAfterSeconds?: number;
+  /** Carry the call out first, then answer with this error: the message is posted, its answer lost. */
+  afterApplying?: boolean;
+}
+
+/** A call of a method held back before Slack carries it out (see `delayNext`). */
+interface DelayedCall {
+  ms: number;
+  matches: (body: Record<string, unknown>) => boolean;
 }
 
 export interface SlackApiOptions {
@@ -144,6 +152,7 @@ export class SlackApiStandIn {
   private readonly usergroups = new Map<string, string[]>();
   private readonly responseUrls = new Map<string, ResponseUrlState>();
   private readonly injected = new Map<string, { error: InjectedSlackError; remaining: number }[]>();
+  private readonly delayed = new Map<string, DelayedCall[]>();
   private readonly listeners = new Set<(change: SlackChange) => void>();
   private lastTsMicros = 0;
   private running: RunningServer | undefined;
@@ -230,6 +239,20 @@ export class SlackApiStandIn {
     this.injected.set(method, queue);
   }
 
+  /**
+   * The next call of a Web API `method` whose arguments `matches` accepts is held `ms` before
+   * Slack carries it out: later calls overtake it, as they do when Slack is slow for one request.
+   */
+  delayNext(
+    method: string,
+    ms: number,
+    matches: (body: Record<string, unknown>) => boolean = () => true,
+  ): void {
+    const queue = this.delayed.get(method) ?? [];
+    queue.push({ ms, matches });
+    this.delayed.set(method, queue);
+  }
+
   on(event: 'change', listener: (change: SlackChange) => void): this {
     if (event === 'change') this.listeners.add(listener);
     return this;
@@ -270,13 +293,14 @@ export class SlackApiStandIn {
     sendText(response, 404, 'not_found');
   }
 
-  private serveWebApi(
+  private async serveWebApi(
     method: string,
     url: URL,
     request: IncomingMessage,
     body: Buffer,
     response: ServerResponse,
   ) {
+    await delay(this.takeDelay(method, url, request, body));
     const call: SlackCall = { method, body: {}, at: Date.now(), ok: false };
     this.calls.push(call);
     const { result, status = 200, headers = {} } = this.webApi(method, url, request, body, call);
@@ -321,6 +345,13 @@ export class SlackApiStandIn {
       return answer({ ok: false, error: 'missing_scope', needed, provided: this.scopes.join(',') });
     }
     const injected = this.takeInjected(method);
+    if (injected?.afterApplying) {
+      try {
+        this.runMethod(method, params);
+      } catch (error) {
+        if (!(error instanceof SlackError)) throw error;
+      }
+    }
     if (injected !== undefined) {
       if (injected.status === 429) {
         return answer({ ok: false, error: injected.error }, 429, {
@@ -615,6 +646,27 @@ export class SlackApiStandIn {
     const messages = this.channelMessages.get(channel);
     if (messages === undefined) throw new Error(`unknown channel ${channel}`);
     return messages;
+  }
+
+  private takeDelay(method: string, url: URL, request: IncomingMessage, body: Buffer): number {
+    const queue = this.delayed.get(method);
+    if (queue === undefined || queue.length === 0) return 0;
+    let params: Params;
+    try {
+      ({ params } = parseParams(
+        request.method ?? 'GET',
+        url,
+        headerValue(request, 'content-type') ?? '',
+        body,
+      ));
+    } catch {
+      return 0;
+    }
+    const recorded = recordedBody(params);
+    const index = queue.findIndex((entry) => entry.matches(recorded));
+    if (index < 0) return 0;
+    const [taken] = queue.splice(index, 1);
+    return taken?.ms ?? 0;
   }
 
   private takeInjected(method: string): InjectedSlackError | undefined {

@@ -21,6 +21,11 @@ export const REJECT_ACTION = 'request.reject';
 export interface CardOptions {
   /** An approved request kept from being applied by someone else's lock (DESIGN.md 3b). */
   waitingFor?: Lock;
+  /**
+   * An approved request whose update could not be started (the worker's Invoke throttled or
+   * failing): the card says so and offers a button that starts it again.
+   */
+  stalled?: boolean;
 }
 
 export function requestCard(state: RequestState, options: CardOptions = {}): Message {
@@ -182,10 +187,24 @@ function statusBlocks(state: RequestState, options: CardOptions): KnownBlock[] {
     ];
   }
   if (state.status === 'APPLYING') {
+    const approved = `Approved by ${state.approvals.map(mentionUser).join(', ')}`;
+    // Retry stays on the card while applying: if the worker never started or died, a click is
+    // how anyone starts it again (a click while it is under way changes nothing).
+    if (!options.stalled) {
+      return [
+        context(
+          `${id}  ·  :gear: ${approved}: moving ${request.alias}…  ·  not done within a minute? *Retry* starts it again`,
+        ),
+        retryActions(state),
+      ];
+    }
     return [
-      context(
-        `${id}  ·  :gear: Approved by ${state.approvals.map(mentionUser).join(', ')}: moving ${request.alias}…`,
+      section(
+        `:hourglass: *Approved, waiting to be applied*: the update of ${request.alias} could not be started. ` +
+          'Click *Retry* to start it.',
       ),
+      context(`${id}  ·  ${approved}`),
+      retryActions(state),
     ];
   }
   const at = final ? slackDate(final.at) : '';
@@ -243,6 +262,23 @@ function actions(state: RequestState): ActionsBlock {
   };
 }
 
+/** The one button of an approved request not yet applied: a click starts its update if nobody is applying it. */
+function retryActions(state: RequestState): ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: 'request.actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: APPROVE_ACTION,
+        text: { type: 'plain_text', text: 'Retry', emoji: true },
+        style: 'primary',
+        value: state.request.id,
+      },
+    ],
+  };
+}
+
 /** One approval misses, whichever rule it is for. */
 function lastApproval(state: RequestState): boolean {
   const missing = missingApprovals(state.request, progressOf(state));
@@ -259,5 +295,6 @@ function statusText(state: RequestState, options: CardOptions): string {
       : main;
   }
   if (state.status === 'APPLYING' && options.waitingFor) return 'approved, waiting for a lock';
+  if (state.status === 'APPLYING' && options.stalled) return 'approved, waiting to be applied';
   return state.status.toLowerCase();
 }

@@ -40,7 +40,7 @@ function functionBlocks({
   if (error) return [...blocks, section(`:warning: ${safe(error.message, 500)}`)];
   if (guardrails) blocks.push(...guardrailBlocks(guardrails));
   if (aliases.length === 0) blocks.push(section('_This function has no aliases yet._'));
-  for (const { alias, version, lastChange, pending } of aliases) {
+  for (const { alias, version, lastChange, pending, waiting } of aliases) {
     const lines = [aliasPointer(alias)];
     if (version) {
       const described = describeVersion(version.description, links);
@@ -63,6 +63,14 @@ function functionBlocks({
     );
     for (const state of pending) {
       const { request } = state;
+      if (state.status === 'APPLYING') {
+        lines.push(
+          waiting.includes(request.id)
+            ? `:hourglass: ${code(request.id)} → ${request.toVersion}, approved, *waiting to be applied*: click *Retry* on its card to start it`
+            : `:gear: ${code(request.id)} → ${request.toVersion}, approved, being applied`,
+        );
+        continue;
+      }
       lines.push(
         `:hourglass_flowing_sand: ${code(request.id)} → ${request.toVersion}, asked by ${requesterLine(request)}, ` +
           `${approvalsSummary(state)}, expires ${slackDate(request.expiresAt, '{time}')}`,

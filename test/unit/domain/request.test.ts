@@ -2,12 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type AuditAction,
+  applyOverdue,
   type Click,
   changeMarker,
   decideCancel,
   decideClick,
+  ENDING_ACTIONS,
   foldRequest,
   hasMarker,
+  holdsAlias,
   isOpen,
   needsApply,
   newRequestId,
@@ -590,5 +593,56 @@ describe('newRequestId', () => {
         },
       ),
     );
+  });
+});
+
+describe('holdsAlias', () => {
+  it.each(TERMINAL)('a request ended %s lets its alias go, even before its expiry', (action) => {
+    expect(holdsAlias(stateAfter(1, [[action, 'UALICE']]), BEFORE_EXPIRY)).toBe(false);
+  });
+
+  it('a rollout rolled back lets its alias go', () => {
+    expect(ENDING_ACTIONS.has('ROLLED_BACK')).toBe(true);
+    expect(holdsAlias(stateAfter(2, [['ROLLED_BACK', 'system']]), BEFORE_EXPIRY)).toBe(false);
+  });
+
+  it('a pending request holds it until its expiry, not after', () => {
+    const pending = stateAfter(2, [['APPROVED', 'UALICE']]);
+    expect(holdsAlias(pending, BEFORE_EXPIRY)).toBe(true);
+    expect(holdsAlias(pending, AT_EXPIRY)).toBe(false);
+  });
+
+  it('an approved request not yet applied holds it whatever its age', () => {
+    const applying = stateAfter(1, [['APPROVED', 'UALICE']]);
+    expect(applying.status).toBe('APPLYING');
+    expect(holdsAlias(applying, AFTER_EXPIRY)).toBe(true);
+  });
+});
+
+describe('applyOverdue', () => {
+  const applying = stateAfter(1, [['APPROVED', 'UALICE']]);
+  const approvedAt = Date.parse(applying.events[1]?.at ?? '');
+
+  it.each([
+    [30_000, false],
+    [60_000, false],
+    [60_001, true],
+  ])('approved %i ms ago, with 60 s allowed: overdue %s', (ago, overdue) => {
+    expect(applyOverdue(applying, new Date(approvedAt + ago), 60_000)).toBe(overdue);
+  });
+
+  it('is never true of a request that is not approved and unapplied', () => {
+    const later = new Date(approvedAt + 3_600_000);
+    expect(applyOverdue(stateAfter(2, [['APPROVED', 'UALICE']]), later, 60_000)).toBe(false);
+    expect(
+      applyOverdue(
+        stateAfter(1, [
+          ['APPROVED', 'UALICE'],
+          ['APPLIED', 'UALICE'],
+        ]),
+        later,
+        60_000,
+      ),
+    ).toBe(false);
   });
 });

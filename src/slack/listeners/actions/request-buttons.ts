@@ -4,8 +4,9 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { REQUEST_ID } from '../../../domain/parse-command';
 import { click, type StepResult } from '../../../use-cases/requests';
 import { type Message, section } from '../../blocks/common';
-import { APPROVE_ACTION, type CardOptions, REJECT_ACTION, requestCard } from '../../blocks/request-card';
+import { APPROVE_ACTION, type CardOptions, REJECT_ACTION } from '../../blocks/request-card';
 import { cardOptionsFor } from '../../card-guards';
+import { syncCard } from '../../card-sync';
 import type { SlackDeps } from '../../context';
 import { errorReply } from '../../error-reply';
 
@@ -25,11 +26,13 @@ export function registerRequestButtons(app: App, slack: SlackDeps): void {
       try {
         const result = await click(slack.deps, { requestId, actor: body.user.id, type, responseUrl });
         const options = await cardOptionsFor(slack, result.state);
-        if (result.event || result.outcome === 'closed' || result.outcome === 'applying') {
-          await slack.messenger.replace(requestCard(result.state, options), {
-            card: result.card,
-            responseUrl,
-          });
+        if (result.event || ['closed', 'applying', 'apply-not-started'].includes(result.outcome)) {
+          await syncCard(
+            slack,
+            result.state,
+            { card: result.card, responseUrl },
+            { ...options, stalled: result.outcome === 'apply-not-started' },
+          );
         }
         const told = clickNote(result, options);
         if (told) await slack.messenger.tell(responseUrl, told);
@@ -40,8 +43,17 @@ export function registerRequestButtons(app: App, slack: SlackDeps): void {
   }
 }
 
-function clickNote({ state, outcome, event }: StepResult, options: CardOptions): Message | undefined {
+function clickNote(
+  { state, outcome, event, problem }: StepResult,
+  options: CardOptions,
+): Message | undefined {
   const { id, alias } = state.request;
+  if (outcome === 'apply-not-started') {
+    return note(
+      `${id} is approved, but the update of ${alias} could not be started (${problem ?? 'the worker did not answer'}): ` +
+        `${alias} has not changed yet. Click *Retry* on its card (or Approve again) to start it now.`,
+    );
+  }
   if (state.status === 'APPLYING' && options.waitingFor) {
     return note(`Request ${id} is approved, and waits for the lock on ${alias} to end: see its card.`);
   }

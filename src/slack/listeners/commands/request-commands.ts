@@ -1,9 +1,19 @@
 // promote, rollback, cancel: changes are requests, announced with a card the whole channel sees.
 import type { SlashCommand } from '@slack/bolt';
+import { AliasBusyError } from '../../../domain/errors';
 import type { Command } from '../../../domain/parse-command';
-import { cancel, requestPromotion, requestRollback, type StepResult } from '../../../use-cases/requests';
+import { ruleFor } from '../../../domain/policy';
+import {
+  cancel,
+  type Requested,
+  requestPromotion,
+  requestRollback,
+  type StepResult,
+} from '../../../use-cases/requests';
+import { aliasBusyMessage } from '../../blocks/alias-busy';
 import { type Message, section } from '../../blocks/common';
 import { requestCard } from '../../blocks/request-card';
+import { syncCard } from '../../card-sync';
 import type { SlackDeps } from '../../context';
 import type { Reply } from './lambda-command';
 
@@ -15,24 +25,46 @@ export async function requestCommand(
   slack: SlackDeps,
 ): Promise<Reply> {
   const { deps, messenger } = slack;
-  const who = { user: command.user_id, team: command.team_id, channel: command.channel_id };
+  const who = {
+    user: command.user_id,
+    team: command.team_id,
+    channel: command.channel_id,
+    ...(command.trigger_id ? { delivery: command.trigger_id } : {}),
+  };
   if (parsed.kind === 'cancel') {
     const result = await cancel(deps, { requestId: parsed.requestId, actor: who.user });
-    if (result.event) await messenger.replace(requestCard(result.state), { card: result.card });
+    if (result.event) await syncCard(slack, result.state, { card: result.card });
     return { message: cancelNote(result), visibility: 'ephemeral' };
   }
-  const state =
-    parsed.kind === 'rollback'
-      ? await requestRollback(deps, { fn: parsed.fn, alias: parsed.alias, override: parsed.override }, who)
-      : await requestPromotion(deps, parsed, who);
-  const card = requestCard(state);
+  let made: Requested;
+  try {
+    made =
+      parsed.kind === 'rollback'
+        ? await requestRollback(deps, { fn: parsed.fn, alias: parsed.alias, override: parsed.override }, who)
+        : await requestPromotion(deps, parsed, who);
+  } catch (error) {
+    if (!(error instanceof AliasBusyError)) throw error;
+    return {
+      message: aliasBusyMessage(error.open, ruleFor(deps.config, error.open.alias)),
+      visibility: 'ephemeral',
+    };
+  }
+  // A redelivered command (Slack's retry, a replay) whose first delivery posted the card: done.
+  if (made.redelivered && made.card) return undefined;
+  const card = requestCard(made.state);
   const location = await messenger.post(who.channel, card);
   if (location) {
-    await deps.requests.saveCard(state.request, location);
+    // The card is in the channel: a lost location costs only the worker's own card update (clicks
+    // replace the card through their response_url), never an error answer beside a posted card.
+    await deps.requests.saveCard(made.state.request, location).catch((error: unknown) => {
+      slack.logger.warn(
+        `request ${made.state.request.id}: its card location was not saved (${String(error)})`,
+      );
+    });
     return undefined;
   }
-  // The bot may not post in this channel (not joined, private): the answer to the command
-  // itself carries the card, visible to everyone in the channel.
+  // The bot may not or could not post in this channel (not joined, private, rate-limited, Slack
+  // failing): the answer to the command itself carries the card, visible to everyone there.
   return { message: card, visibility: 'in_channel' };
 }
 

@@ -21,6 +21,7 @@ function aliasStatus(overrides: Partial<AliasStatus> = {}): AliasStatus {
     version: versionInfo('41'),
     lastChange: undefined,
     pending: [],
+    waiting: [],
     ...overrides,
   };
 }

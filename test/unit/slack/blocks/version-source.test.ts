@@ -132,6 +132,7 @@ describe('links on every view', () => {
             version: versionInfo('42', { description: NEW }),
             lastChange: undefined,
             pending: [],
+            waiting: [],
           },
         ],
         missingStages: [],
