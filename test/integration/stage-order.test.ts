@@ -52,6 +52,8 @@ describe('stageOrder: warn', () => {
 
     const skipping = await ask('promote orders dev→prod');
     const backwards = await ask('promote orders prod→test');
+    // One open request per alias: withdrawn before test is asked for again.
+    await h.command(`cancel ${backwards.id}`, { user: USERS.dev });
     const inOrder = await ask('promote orders dev→test');
 
     expect(skipping.card).toContain('*dev→prod skips test.*');
