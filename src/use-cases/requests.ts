@@ -87,11 +87,13 @@ interface Plan {
   options?: GuardOptions;
 }
 
-// Round trips in a row (issue 12 measures them): the alias's lease is taken alongside the first
-// reads (the aliases, and an explicit version read fresh from AWS), the versions' details come
-// from the container's cache when warm, then the REQUESTED write, the card and its location:
-// 4 in a row warm (5 cold). The lease is taken before the reads have validated the command, so
-// a refused command lets it go again before answering.
+// Round trips in a row (issue 12 measures them): 1. the alias's lease, taken alongside the first
+// reads (the aliases, and an explicit version read fresh from AWS, so its check costs no round
+// trip of its own); 2. the versions' details (from the container's cache when warm) beside the
+// guardrails' reads (locks); 3. the REQUESTED write; 4. the card; 5. its location. The lease is
+// taken before the reads have validated the command, so a refused command lets it go again before
+// answering. A rollback's target version is read fresh in round 2 (it is known only once round 1
+// has read the alias's last applied change).
 
 export async function requestPromotion(deps: Deps, input: PromoteInput, who: Requester): Promise<Requested> {
   const fn = managedFunction(deps.config, input.fn);
