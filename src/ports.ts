@@ -140,6 +140,10 @@ export interface AuditLog {
    * (both absent: it was never applied there). For the promotion order and `minSoak`.
    */
   appliedSpan(fn: string, alias: string, version: string): Promise<{ appliedAt?: string; leftAt?: string }>;
+  /** The newest event of an alias that records a state the bot knows (see `isKnownState`). */
+  lastKnown(fn: string, alias: string): Promise<AuditEvent | undefined>;
+  /** Every event stored under one id (a request's or a drift's), in order. */
+  eventsOf(requestId: string): Promise<AuditEvent[]>;
 }
 
 /** A function's locks as stored: one item, replaced whole, `version` counting its writes. */
@@ -158,6 +162,24 @@ export interface LockStore {
   read(fn: string): Promise<LockSet>;
   /** Writes `locks` if the item is still at `version`; false when another writer got there first. */
   replace(fn: string, locks: Lock[], version: number): Promise<boolean>;
+}
+
+/**
+ * Where each drift's card was posted: a drift recorded but never announced (Slack failed) is
+ * announced by a later look.
+ */
+export interface DriftCards {
+  find(driftId: string): Promise<CardLocation | undefined>;
+  save(driftId: string, card: CardLocation, now: Date): Promise<void>;
+}
+
+/**
+ * The heartbeat's record of which periodic job ran in which period: a job runs in a period slot
+ * only for the invocation that took it (a conditional write), or for that same invocation again
+ * (Lambda's retry of the same event).
+ */
+export interface PeriodSlots {
+  take(job: string, slot: number, claim: { owner: string; now: Date; keepMs: number }): Promise<boolean>;
 }
 
 /** Slack user groups, for approval rules that name one. */

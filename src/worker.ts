@@ -1,22 +1,28 @@
 // The composition root of the worker function (DESIGN.md section 6): the bot's asynchronous work,
 // invoked by the Slack-facing function (InvocationType Event), by CI with IAM (`ci.promote`,
-// RequestResponse: its answer is the request id) and, later, by its schedules. It
+// RequestResponse: its answer is the request id), by its heartbeat schedule and by CloudTrail's
+// alias calls (the optional EventBridge rule). It
 // alone holds lambda:UpdateAlias. Lambda delivers these events at least once, sometimes
 // concurrently: every task is safe to run twice (see applyRequest's claim).
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { actingAs } from './adapters/acting-identity';
 import { AwsAliasUpdater } from './adapters/aws-alias-updater';
+import { DynamoDbDriftCards } from './adapters/dynamodb-drift-cards';
+import { DynamoDbPeriodSlots } from './adapters/dynamodb-period-slots';
 import { InProcessWorkQueue } from './adapters/in-process-work-queue';
 import { lambdaClients } from './adapters/lambda-clients';
-import { isTaskEvent } from './adapters/task-event';
+import { workerEvent } from './adapters/worker-event';
 import { isCiPromoteEvent } from './domain/ci-promote';
 import { CI_ACTOR } from './domain/request';
 import { readWorkerEnv } from './env';
 import { buildShared, once, type RuntimeOptions } from './runtime';
 import { answerCiPromote } from './slack/ci-promote';
+import { announceDrift, runHeartbeat } from './slack/heartbeat';
 import { runTask, type WorkerSlackDeps } from './slack/tasks';
 import type { CiInvocation } from './use-cases/ci-promote';
+import { noticeAliasCall } from './use-cases/drift';
 
 export type WorkerHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -24,40 +30,78 @@ export function createWorker(
   env: Record<string, string | undefined>,
   options: RuntimeOptions = {},
 ): WorkerHandler {
+  let queue: InProcessWorkQueue | undefined;
   const runtime = once(async (): Promise<WorkerSlackDeps> => {
     const settings = readWorkerEnv(env);
     const lambda = new LambdaClient({});
     let self: WorkerSlackDeps;
-    // Work the worker hands itself runs in this invocation, after what it is doing.
-    const queue = new InProcessWorkQueue((task) => runTask(task, self, randomUUID()));
-    const { slack, roles } = await buildShared(settings, lambda, () => queue, options);
+    // Work the worker hands itself runs in this invocation, after what it is doing (and before the
+    // invocation ends: Lambda freezes the container once the handler has returned).
+    const dynamo = new DynamoDBClient({});
+    const own = new InProcessWorkQueue((task) => runTask(task, self, randomUUID()));
+    queue = own;
+    const { slack, roles } = await buildShared(settings, lambda, () => own, options);
     const promoters = lambdaClients({
       base: lambda,
       config: slack.deps.config,
       kind: 'promoter',
       ...(roles ? { roles } : {}),
     });
-    self = { ...slack, deps: { ...slack.deps, aliases: new AwsAliasUpdater(promoters), acting: actingAs } };
+    self = {
+      ...slack,
+      deps: {
+        ...slack.deps,
+        aliases: new AwsAliasUpdater(promoters),
+        acting: actingAs,
+        slots: new DynamoDbPeriodSlots(settings.auditTableName, dynamo),
+        driftCards: new DynamoDbDriftCards(settings.auditTableName, dynamo),
+      },
+    };
     return self;
   });
   return async (event, context) => {
-    if (isCiPromoteEvent(event)) {
-      const slack = await runtime();
-      // In other accounts, the reads are made as `ci` (SourceIdentity), as a person's are as them.
-      return actingAs({ user: CI_ACTOR, purpose: 'ci.promote' }, () =>
-        answerCiPromote(event, slack, invocationOf(context)),
-      );
+    try {
+      return await handle(await runtime(), event, context);
+    } finally {
+      await queue?.idle();
     }
-    if (!isTaskEvent(event)) {
+  };
+}
+
+async function handle(slack: WorkerSlackDeps, event: unknown, context: unknown): Promise<unknown> {
+  if (isCiPromoteEvent(event)) {
+    // In other accounts, the reads are made as `ci` (SourceIdentity), as a person's are as them.
+    return actingAs({ user: CI_ACTOR, purpose: 'ci.promote' }, () =>
+      answerCiPromote(event, slack, invocationOf(context)),
+    );
+  }
+  const received = workerEvent(event);
+  switch (received?.type) {
+    case 'task':
+      await runTask(received.task, slack, invocationId(context));
+      return { ok: true };
+    case 'heartbeat': {
+      // Nobody asked: other accounts' CloudTrail names the bot itself for these reads.
+      const ran = await slack.deps.acting({ user: 'system', purpose: 'heartbeat' }, () =>
+        runHeartbeat(slack, invocationId(context)),
+      );
+      return { ok: true, ran };
+    }
+    case 'alias-call': {
+      const call = received.call;
+      const noticed = await slack.deps.acting({ user: 'system', purpose: 'drift' }, () =>
+        noticeAliasCall(slack.deps, call),
+      );
+      if (noticed.kind === 'drifted' || noticed.kind === 'recorded-before')
+        await announceDrift(slack, noticed.state, noticed.kind === 'recorded-before');
+      slack.logger.info(`worker: ${received.call.change} of alias ${received.call.alias}: ${noticed.kind}`);
+      return { ok: true, noticed: noticed.kind };
+    }
+    default:
       // Not ours: say so in the logs and end without an error (nothing to retry).
-      const slack = await runtime();
       slack.logger.warn("worker: ignored an event that is not one of the bot's tasks");
       return { ok: false };
-    }
-    const slack = await runtime();
-    await runTask(event.task, slack, invocationId(context));
-    return { ok: true };
-  };
+  }
 }
 
 /** Lambda's request id, which its retries of the same event keep; a fresh id elsewhere. */

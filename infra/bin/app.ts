@@ -22,6 +22,7 @@ new ChatopsStack(app, 'LambdaChatops', {
     'lambda-chatops: promote and roll back Lambda aliases from Slack, with approvals and an audit trail',
   config,
   functionName: settings.functionName,
+  driftEvents: settings.driftEvents,
 });
 const target = targetSettings(config, app.node.tryGetContext('targetAccount'));
 if (target) {

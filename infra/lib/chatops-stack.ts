@@ -9,14 +9,19 @@ import { fileURLToPath } from 'node:url';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ALIAS_CALLS, CLOUDTRAIL_DETAIL_TYPE } from '../../src/adapters/cloudtrail-alias-call';
 import { TABLE_SCHEMA } from '../../src/adapters/table-schema';
+import { HEARTBEAT_KIND } from '../../src/adapters/worker-event';
 import type { ChatopsConfig } from '../../src/domain/model';
 import { assumedRoles, managedFunctionResources } from './function-arns';
 
@@ -50,6 +55,12 @@ export interface ChatopsStackProps extends StackProps {
   functionName?: string;
   /** The build output deployed as the functions' code. Default `<repo>/dist`. */
   handlerAssetDir?: string;
+  /**
+   * Sends CloudTrail's alias calls (UpdateAlias, CreateAlias, DeleteAlias) to the worker through an
+   * EventBridge rule, so drift is noticed at once and who made it is known. Needs a trail logging
+   * management events. Default false: drift is then noticed by the heartbeat's check.
+   */
+  driftEvents?: boolean;
 }
 
 interface BotFunction {
@@ -67,6 +78,12 @@ export class ChatopsStack extends Stack {
   readonly functionUrl: lambda.FunctionUrl;
   /** Where the worker's events go when every attempt failed: never silent. */
   readonly failedWork: sqs.Queue;
+  /** The role EventBridge Scheduler assumes to invoke the worker: it may do nothing else. */
+  readonly schedulerRole: iam.Role;
+  /** The recurring schedule that runs the worker's periodic jobs (drift checks, auto-promotion). */
+  readonly heartbeat: scheduler.CfnSchedule;
+  /** CloudTrail's alias calls to the worker; only with `driftEvents`. */
+  readonly aliasCallsRule: events.Rule | undefined;
 
   constructor(scope: Construct, id: string, props: ChatopsStackProps) {
     super(scope, id, props);
@@ -191,6 +208,10 @@ export class ChatopsStack extends Stack {
       ...assume('AssumePromoterRoles', roles.promoters),
     ]);
 
+    this.schedulerRole = this.createSchedulerRole(workerName);
+    this.heartbeat = this.heartbeatSchedule(worker.fn, this.schedulerRole);
+    this.aliasCallsRule = props.driftEvents ? this.aliasCalls(worker.fn) : undefined;
+
     new CfnOutput(this, 'FunctionUrl', {
       description: "The bot's URL for Slack: run `npm run manifest -- <this URL>`, then update the Slack app",
       value: this.functionUrl.url,
@@ -207,6 +228,73 @@ export class ChatopsStack extends Stack {
       description: 'The worker function (applies approved requests)',
       value: worker.fn.functionName,
     });
+  }
+
+  /**
+   * The role EventBridge Scheduler assumes to invoke the worker, and nothing else: only Scheduler
+   * of this account may assume it (the confused-deputy condition AWS recommends).
+   */
+  private createSchedulerRole(workerName: string): iam.Role {
+    const role = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: `EventBridge Scheduler: invokes ${workerName} (the heartbeat) and nothing else`,
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeWorker',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.functionArn(workerName)],
+      }),
+    );
+    return role;
+  }
+
+  /**
+   * The heartbeat (DESIGN.md section 3b): every 5 minutes the worker gets {"kind": "heartbeat"} and
+   * runs each periodic job whose period has come round, so a period read from the configuration at
+   * run time needs no schedule of its own.
+   */
+  private heartbeatSchedule(worker: lambda.Function, role: iam.Role): scheduler.CfnSchedule {
+    return new scheduler.CfnSchedule(this, 'Heartbeat', {
+      description: `Runs the periodic jobs of ${worker.node.id} (drift checks, auto-promotion)`,
+      scheduleExpression: 'rate(5 minutes)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: worker.functionArn,
+        roleArn: role.roleArn,
+        input: JSON.stringify({ kind: HEARTBEAT_KIND }),
+        // The next heartbeat comes in 5 minutes: an older one is not worth delivering.
+        retryPolicy: { maximumEventAgeInSeconds: 300, maximumRetryAttempts: 2 },
+      },
+    });
+  }
+
+  /**
+   * CloudTrail's alias calls to the worker (`-c driftEvents=true`): any alias call of the account
+   * and region; the worker keeps those of the configured functions. EventBridge may invoke the
+   * worker through a resource policy bound to this rule; an event it cannot deliver lands in the
+   * worker's failed-work queue.
+   */
+  private aliasCalls(worker: lambda.Function): events.Rule {
+    const rule = new events.Rule(this, 'AliasCalls', {
+      description: 'Lambda alias calls recorded by CloudTrail, to the lambda-chatops worker (drift)',
+      eventPattern: {
+        source: ['aws.lambda'],
+        detailType: [CLOUDTRAIL_DETAIL_TYPE],
+        detail: { eventSource: ['lambda.amazonaws.com'], eventName: Object.keys(ALIAS_CALLS) },
+      },
+    });
+    rule.addTarget(
+      new eventTargets.LambdaFunction(worker, {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: this.failedWork,
+      }),
+    );
+    return rule;
   }
 
   /** A function of the bot: its own role, its own log group, an alarm on its errors. */

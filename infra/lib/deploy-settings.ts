@@ -7,6 +7,8 @@ export interface DeploySettings {
   configPath: string;
   /** Names both the Lambda function and the CloudFormation stack. */
   functionName: string;
+  /** `-c driftEvents=true`: CloudTrail's alias calls go to the worker (needs a trail). */
+  driftEvents: boolean;
 }
 
 /**
@@ -31,7 +33,14 @@ export function readDeploySettings(
       `context functionName "${functionName}": use 1 to 56 letters, digits and hyphens, starting with a letter (it also names the stack)`,
     );
   }
-  return { configPath, functionName };
+  return { configPath, functionName, driftEvents: booleanSetting(context('driftEvents'), 'driftEvents') };
+}
+
+/** `-c key=true` arrives as a string, cdk.json's `"key": true` as a boolean. */
+function booleanSetting(value: unknown, key: string): boolean {
+  if (value === undefined || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new Error(`context ${key} must be true or false`);
 }
 
 function stringSetting(value: unknown, key: string): string | undefined {

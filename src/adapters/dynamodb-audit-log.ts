@@ -1,6 +1,7 @@
 // AuditLog over DynamoDB: a function's history newest first is one Query of the byFunction
 // index, an alias's one Query of byAlias, its last applied change one item of the sparse
-// appliedByAlias. The bot never updates or deletes an event.
+// appliedByAlias, its last known state (the drift check) one item of the sparse knownByAlias. The
+// bot never updates or deletes an event.
 import {
   type AttributeValue,
   DynamoDBClient,
@@ -10,11 +11,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AuditEvent } from '../domain/request';
 import type { AuditLog } from '../ports';
-import { aliasPk, functionPk, itemToEvent } from './dynamodb-items';
+import { aliasPk, EVENT_SK_PREFIX, functionPk, itemToEvent, requestPk } from './dynamodb-items';
 import { guarded } from './dynamodb-request-store';
 import { TABLE_SCHEMA } from './table-schema';
 
-const { byFunction, byAlias, appliedByAlias } = TABLE_SCHEMA.indexes;
+const { byFunction, byAlias, appliedByAlias, knownByAlias } = TABLE_SCHEMA.indexes;
 type Index = (typeof TABLE_SCHEMA.indexes)[keyof typeof TABLE_SCHEMA.indexes];
 
 export class DynamoDbAuditLog implements AuditLog {
@@ -85,6 +86,29 @@ export class DynamoDbAuditLog implements AuditLog {
       appliedAt: itemToEvent(found).at,
       ...(left ? { leftAt: itemToEvent(left).at } : {}),
     };
+  }
+
+  async lastKnown(fn: string, alias: string): Promise<AuditEvent | undefined> {
+    const page = await this.query(knownByAlias, aliasPk(fn, alias), 1);
+    const item = page.Items?.[0];
+    return item ? itemToEvent(item) : undefined;
+  }
+
+  async eventsOf(requestId: string): Promise<AuditEvent[]> {
+    // A drift has a handful of events (DRIFTED, ADOPTED): one page, read consistently because a
+    // click acts on what was just written.
+    const page = await guarded(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :ev)',
+          ExpressionAttributeNames: { '#pk': TABLE_SCHEMA.partitionKey, '#sk': TABLE_SCHEMA.sortKey },
+          ExpressionAttributeValues: { ':pk': { S: requestPk(requestId) }, ':ev': { S: EVENT_SK_PREFIX } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return (page.Items ?? []).map(itemToEvent).sort((a, b) => a.seq - b.seq);
   }
 
   private query(index: Index, key: string, limit: number): Promise<QueryCommandOutput> {

@@ -2,6 +2,7 @@
 // documented attributes (DESIGN.md section 4) are plain top-level strings so that users can
 // query them from the console, exports or Athena.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isKnownState } from '../domain/drift';
 import type { AuditAction, AuditEvent } from '../domain/request';
 import type { ApprovalRuleName } from '../domain/request-guards';
 import { TABLE_SCHEMA } from './table-schema';
@@ -11,7 +12,8 @@ type Item = Record<string, AttributeValue>;
 const { partitionKey: PK, sortKey: SK, indexes } = TABLE_SCHEMA;
 
 export const requestPk = (requestId: string) => `REQ#${requestId}`;
-export const eventSk = (seq: number) => `EV#${String(seq).padStart(4, '0')}`;
+export const EVENT_SK_PREFIX = 'EV#';
+export const eventSk = (seq: number) => `${EVENT_SK_PREFIX}${String(seq).padStart(4, '0')}`;
 export const functionPk = (fn: string) => `FN#${fn}`;
 export const aliasPk = (fn: string, alias: string) => `FN#${fn}#${alias}`;
 export const CARD_SK = 'CARD';
@@ -19,6 +21,8 @@ export const lockPk = (fn: string) => `LOCK#${fn}`;
 export const LOCK_SK = 'LOCKS';
 export const openPk = (fn: string) => `OPEN#${fn}`;
 export const openSk = (alias: string) => `ALIAS#${alias}`;
+export const heartbeatPk = (job: string, slot: number) => `HEARTBEAT#${job}#${slot}`;
+export const HEARTBEAT_SK = 'SLOT';
 export const CLAIM_SK_PREFIX = 'CLAIM#';
 export const claimSk = (step: number) => `${CLAIM_SK_PREFIX}${String(step).padStart(4, '0')}`;
 
@@ -49,6 +53,12 @@ export function eventToItem(event: AuditEvent, details?: string): Item {
       ? {
           [indexes.appliedByAlias.partitionKey]: { S: aliasPk(event.function, event.alias) },
           [indexes.appliedByAlias.sortKey]: { S: timeKey },
+        }
+      : {}),
+    ...(isKnownState(event)
+      ? {
+          [indexes.knownByAlias.partitionKey]: { S: aliasPk(event.function, event.alias) },
+          [indexes.knownByAlias.sortKey]: { S: timeKey },
         }
       : {}),
     seq: { N: String(event.seq) },

@@ -6,6 +6,9 @@
 //                   gsi1 FN#<function>           / <at>#<requestId>#<seq>   a function's history
 //                   gsi2 FN#<function>#<alias>   / <at>#<requestId>#<seq>   one alias's history
 //                   gsi3 (APPLIED events only) FN#<function>#<alias> / same   its applied changes
+//                   gsi4 (events carrying a RevisionId the bot knows) same keys   its known states
+//   heartbeat slot  pk HEARTBEAT#<job>#<slot>  sk SLOT       one periodic job's run in one period;
+//                   carries `ttl`: DynamoDB garbage-collects it
 //   card location   pk REQ#<requestId>   sk CARD                where the approval card is;
 //                   carries `ttl` (the request's expiry + a day): DynamoDB garbage-collects it
 //   lock events     pk REQ#<lockId>      sk EV#0001 (LOCKED), EV#0002 (UNLOCKED): audit events
@@ -41,5 +44,11 @@ export const TABLE_SCHEMA = {
      * `rollback` read the last applied change with one item, however long the history grows.
      */
     appliedByAlias: { name: 'appliedByAlias', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    /**
+     * One alias's known states, newest first (sparse): the events whose RevisionId is a state of
+     * the alias the bot made or accepted (APPLIED, SHIFTED, ROLLED_BACK, ADOPTED). The drift check
+     * compares the alias with the newest one: one item per alias and check.
+     */
+    knownByAlias: { name: 'knownByAlias', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   },
 } as const;

@@ -319,6 +319,12 @@ export function hasMarker(description: string, marker: string): boolean {
   return description.includes(marker);
 }
 
+/** The request and step whose change marker an alias's description carries, if any. */
+export function readMarker(description: string): { requestId: string; step: number } | undefined {
+  const match = /\[lambda-chatops (R[0-9A-Z]{9})#(\d+)\]/.exec(description);
+  return match ? { requestId: match[1] as string, step: Number(match[2]) } : undefined;
+}
+
 export function eventFor(
   request: ChangeRequest,
   action: AuditAction,

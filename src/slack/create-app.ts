@@ -3,6 +3,7 @@
 import { App, AwsLambdaReceiver } from '@slack/bolt';
 import { registerActingIdentity } from './acting-middleware';
 import type { SlackDeps } from './context';
+import { registerDriftButtons } from './listeners/actions/drift-buttons';
 import { registerRequestButtons } from './listeners/actions/request-buttons';
 import { registerLambdaCommand } from './listeners/commands/lambda-command';
 import { registerWorkspaceGuard } from './workspace-guard';
@@ -28,5 +29,6 @@ export function createApp(secrets: SlackSecrets, slack: SlackDeps, options: { sl
   registerActingIdentity(app);
   registerLambdaCommand(app, slack);
   registerRequestButtons(app, slack);
+  registerDriftButtons(app, slack);
   return { app, receiver };
 }

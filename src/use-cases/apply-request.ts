@@ -19,7 +19,7 @@ import {
   nextStep,
   withMarker,
 } from '../domain/request';
-import type { AliasUpdater } from '../ports';
+import type { AliasUpdater, DriftCards, PeriodSlots } from '../ports';
 import type { Deps } from './deps';
 import { guardsFor } from './request-guards';
 import { describeSplit, loadState, MAX_RACES, type StoredState } from './requests';
@@ -37,6 +37,10 @@ export interface WorkerDeps extends Deps {
    * target account's CloudTrail (STS SourceIdentity).
    */
   acting: <T>(who: { user: string; purpose: string }, work: () => Promise<T>) => Promise<T>;
+  /** Which periodic job ran in which period (the heartbeat's). */
+  slots: PeriodSlots;
+  /** Where drift cards were posted (the drift check's). */
+  driftCards: DriftCards;
 }
 
 export interface ApplyResult extends StoredState {

@@ -205,4 +205,17 @@ describe.skipIf(!hasChromium)('the playground page', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(pageErrors).toEqual([]);
   });
+
+  it('moves an alias by hand from the side panel, and the drift card appears with Adopt and Roll back', async () => {
+    await page.selectOption('select[data-move-function="payments"][data-move-alias="dev"]', '1');
+    const card = page.locator('.message', { hasText: 'Drift: payments dev 4 → 1' });
+    await card.waitFor();
+    expect(await card.locator('button', { hasText: 'Adopt' }).count()).toBe(1);
+    expect(await card.locator('button', { hasText: 'Roll back' }).count()).toBe(1);
+    await page
+      .locator('[data-function="payments"] .alias[data-alias="dev"] .alias-version', { hasText: '1' })
+      .waitFor();
+    await page.screenshot({ path: join(tmpdir(), 'playground-drift.png') });
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -408,3 +408,65 @@ describe('restarting', () => {
     expect(snapshot.panel.functions[0]?.totalVersions).toBe(4);
   });
 });
+
+describe('an alias moved by hand (drift)', () => {
+  it('moves the alias outside the bot, and the drift card appears in #releases at once, naming who', async () => {
+    const moved = await post('/api/move', { function: 'orders', alias: 'prod', version: '1' });
+    await sandbox.idle();
+
+    expect(moved).toEqual({ status: 200, body: { alias: 'prod', version: '1' } });
+    const snapshot = await state();
+    expect(prodOf(snapshot, 'orders')?.version).toBe('1');
+    const card = (snapshot.messages[RELEASES] ?? []).find((message) => message.text.startsWith('Drift:'));
+    expect(card?.text).toBe('Drift: orders prod 2 → 1');
+    expect(JSON.stringify(card?.blocks)).toContain('assumed-role/Admin/console-user');
+    // Baselines for every stage alias, then the drift.
+    expect(snapshot.panel.audit.map((event) => event.action)).toContain('DRIFTED');
+    const stageAliases = snapshot.panel.functions.flatMap((fn) => fn.stages).length;
+    expect(snapshot.panel.audit.filter((event) => event.action === 'ADOPTED')).toHaveLength(stageAliases);
+  });
+
+  it("moves an alias of another account's function; the bot's heartbeat, not CloudTrail, finds it", async () => {
+    const moved = await post('/api/move', { function: 'inventory', alias: 'prod', version: '2' });
+    await sandbox.idle();
+
+    expect(moved.status).toBe(200);
+    const snapshot = await state();
+    const inventory = snapshot.panel.functions.find((fn) => fn.key === 'inventory');
+    expect(inventory?.aliases.find((alias) => alias.name === 'prod')?.version).toBe('2');
+    expect(
+      (snapshot.messages[RELEASES] ?? []).filter((message) => message.text.startsWith('Drift:')),
+    ).toEqual([]);
+  });
+
+  it('Adopt on the card records the new state as known', async () => {
+    await post('/api/move', { function: 'orders', alias: 'test', version: '4' });
+    await sandbox.idle();
+    const card = (await state()).messages[RELEASES]?.find((message) => message.text.startsWith('Drift:'));
+    if (!card) throw new Error('no drift card');
+
+    await post('/api/action', {
+      user: 'U0AVI',
+      channel: RELEASES,
+      messageTs: card.ts,
+      actionId: 'drift.adopt',
+      value: requestIdOf(card),
+    });
+    await sandbox.idle();
+
+    const after = (await state()).messages[RELEASES]?.find((message) => message.ts === card.ts);
+    expect(after?.text).toBe('Drift: orders test 3 → 4 (adopted)');
+  });
+
+  it.each([
+    [{ function: 'nope', alias: 'prod', version: '1' }, 'function: one of orders, payments, inventory'],
+    [{ function: 'orders', alias: 'live', version: '1' }, 'alias: one of dev, test, prod'],
+    [{ function: 'orders', alias: 'prod', version: '9' }, 'version: orders has versions 1 to 4'],
+    [{ function: 'orders', alias: 'prod', version: '$LATEST' }, 'version: a published version number'],
+  ])('refuses %j with 400, changing nothing', async (input, error) => {
+    const result = await post('/api/move', input);
+
+    expect(result).toEqual({ status: 400, body: { error } });
+    expect(prodOf(await state(), 'orders')?.version).toBe('2');
+  });
+});

@@ -16,6 +16,8 @@ const AUDIT_ICONS = {
   APPLIED: 'rocket',
   STALE: 'warning',
   FAILED: 'boom',
+  DRIFTED: 'eyes',
+  ADOPTED: 'inbox_tray',
 };
 const VERSIONS_SHOWN = 4;
 
@@ -201,7 +203,9 @@ function renderFunction(fn) {
       return (
         `<li class="alias" data-alias="${escapeHtml(alias.name)}"><span class="alias-name">${escapeHtml(alias.name)}</span>` +
         `<span class="alias-arrow">→</span><span class="alias-version">${escapeHtml(alias.version)}</span>${split}` +
-        `<span class="alias-description">${escapeHtml(descriptionOf(alias.version))}</span></li>`
+        `<span class="alias-description">${escapeHtml(descriptionOf(alias.version))}</span>` +
+        moveControl(fn, alias) +
+        '</li>'
       );
     })
     .join('');
@@ -231,6 +235,40 @@ function renderFunction(fn) {
     `<button type="button" class="publish" data-ci="${escapeHtml(fn.key)}" title="What a pipeline does: ci.promote of the newest version to dev, card in this channel">CI: ask for dev</button>` +
     '</article>'
   );
+}
+
+/** Moves the alias outside the bot, as someone in the AWS console would: the bot calls it drift. */
+function moveControl(fn, alias) {
+  if (!fn.stages.includes(alias.name)) return '';
+  const options = fn.versions
+    .map((v) => v.version)
+    .filter((version) => version !== alias.version)
+    .map((version) => `<option value="${escapeHtml(version)}">${escapeHtml(version)}</option>`)
+    .join('');
+  return (
+    `<select class="move" data-move-function="${escapeHtml(fn.key)}" data-move-alias="${escapeHtml(alias.name)}" ` +
+    `title="Point ${escapeHtml(alias.name)} elsewhere outside the bot, as in the AWS console" aria-label="Move ${escapeHtml(fn.key)} ${escapeHtml(alias.name)} by hand">` +
+    `<option value="">by hand…</option>${options}</select>`
+  );
+}
+
+async function onMove(select) {
+  const version = select.value;
+  if (!version) return;
+  select.disabled = true;
+  try {
+    const fn = select.dataset.moveFunction;
+    const alias = select.dataset.moveAlias;
+    await api('/api/move', { function: fn, alias, version });
+    toast(
+      `${fn} ${alias} now points at ${version}, changed outside the bot: watch #releases for the drift card.`,
+    );
+  } catch (error) {
+    toast(error.message);
+  } finally {
+    select.disabled = false;
+    select.value = '';
+  }
 }
 
 function renderAuditEvent(event) {
@@ -443,6 +481,10 @@ function wire() {
     if (button && !button.disabled) onPublish(button);
     const ci = event.target.closest('button[data-ci]');
     if (ci && !ci.disabled) onCi(ci);
+  });
+  $('functions').addEventListener('change', (event) => {
+    const select = event.target.closest('select[data-move-function]');
+    if (select && !select.disabled) onMove(select);
   });
   $('channels').addEventListener('click', (event) => {
     const button = event.target.closest('button[data-channel]');

@@ -25,6 +25,7 @@ export const EMOJI = {
   x: '❌',
   tada: '🎉',
   eyes: '👀',
+  inbox_tray: '📥',
   lock: '🔒',
   wave: '👋',
   '+1': '👍',

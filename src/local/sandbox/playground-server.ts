@@ -9,6 +9,7 @@
 //   POST /api/publish   {function}: publish the function's next demo version
 //   POST /api/ci        {function, channel}: CI asks for dev → the newest version (`ci.promote`)
 //   GET  /source/...    the pretend repository and CI that the sandbox's `links` point at
+//   POST /api/move      {function, alias, version}: move an alias by hand, outside the bot (drift)
 //
 // POSTs take JSON only: a page on another origin cannot send JSON here without a CORS preflight,
 // which this server never grants.
@@ -126,6 +127,8 @@ async function post(sandbox: Sandbox, pathname: string, input: Record<string, un
       return { version: await sandbox.publish(input.function) };
     case '/api/ci':
       return sandbox.ciPromote(input.function, input.channel);
+    case '/api/move':
+      return sandbox.moveByHand(input.function, input.alias, input.version);
     default:
       throw new NotFound();
   }

@@ -39,6 +39,7 @@ import {
 } from '../stand-ins/slack-api';
 import { blockActionBody, signedSlackEvent, slashCommandBody } from '../stand-ins/slack-requests';
 import { StsStandIn } from '../stand-ins/sts';
+import { aliasCallEvent } from './alias-call-event';
 import { DEMO_FUNCTIONS, DEMO_OTHER_ACCOUNT, type DemoFunction, demoFunction } from './demo-functions';
 import {
   DEMO_BOT,
@@ -64,6 +65,10 @@ export const WORKER_FUNCTION = 'lambda-chatops-sandbox-worker';
 /** Slack gives up on an answer after this long and shows the user `operation_timeout`. */
 const SLACK_TIMEOUT_MS = 3000;
 const AUDIT_EVENTS_SHOWN = 12;
+/** The sandbox's heartbeat: every minute rather than AWS's 5, so periodic jobs show soon. */
+const HEARTBEAT_EVERY_MS = 60_000;
+/** Who moves an alias "by hand" in the side panel, as CloudTrail would name them. */
+const consoleUser = (accountId: string) => `arn:aws:sts::${accountId}:assumed-role/Admin/console-user`;
 const VERSIONS_SHOWN = 6;
 
 export interface SandboxOptions {
@@ -71,6 +76,8 @@ export interface SandboxOptions {
   dir: string;
   /** Deletes the sandbox's data first. */
   reset?: boolean;
+  /** How often the heartbeat invokes the worker; 0 turns it off. Default a minute. */
+  heartbeatEveryMs?: number;
 }
 
 export interface FunctionPanel {
@@ -143,6 +150,7 @@ export class SandboxInputError extends Error {
 export class Sandbox {
   private readonly listeners = new Set<(update: SandboxUpdate) => void>();
   private panelTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
   /** Side panel reads under way: close() waits for them, dynalite must not close under a query. */
   private readonly panelReads = new Set<Promise<void>>();
   private closed = false;
@@ -222,7 +230,7 @@ export class Sandbox {
       lambda.createFunction(BOT_FUNCTION, { description: 'The bot: its Slack-facing function' });
       lambda.createFunction(WORKER_FUNCTION, { description: 'The bot: its worker, run by this process' });
       lambda.onInvoke(WORKER_FUNCTION, (payload) => worker(payload, lambdaContext(WORKER_FUNCTION)));
-      return new Sandbox(
+      const sandbox = new Sandbox(
         dir,
         restored,
         slack,
@@ -235,6 +243,8 @@ export class Sandbox {
         dynamoClient,
         sts,
       );
+      sandbox.startHeartbeat(options.heartbeatEveryMs ?? HEARTBEAT_EVERY_MS);
+      return sandbox;
     } catch (error) {
       await Promise.allSettled([slack.close(), lambda.close(), dynamo.close(), sts.close()]);
       throw error;
@@ -361,6 +371,53 @@ export class Sandbox {
     return JSON.parse(Buffer.from(result.Payload ?? []).toString('utf8') || '{}') as Record<string, unknown>;
   }
 
+  /**
+   * Moves an alias outside the bot, as a teammate in the console would, and delivers the CloudTrail
+   * event EventBridge would: the bot notices the drift at once. A heartbeat first gives aliases the
+   * bot has never looked at their baseline, so that the move is a change from a known state.
+   */
+  async moveByHand(
+    key: unknown,
+    alias: unknown,
+    version: unknown,
+  ): Promise<{ alias: string; version: string }> {
+    const fn = demoFunction(key);
+    if (fn === undefined)
+      throw new SandboxInputError(`function: one of ${DEMO_FUNCTIONS.map((f) => f.key).join(', ')}`);
+    const stages = this.config.functions[fn.key]?.stages ?? [];
+    if (typeof alias !== 'string' || !stages.includes(alias))
+      throw new SandboxInputError(`alias: one of ${stages.join(', ')}`);
+    if (typeof version !== 'string' || !/^[1-9][0-9]{0,5}$/.test(version))
+      throw new SandboxInputError('version: a published version number');
+    const panel = await this.functionPanel(fn.key);
+    if (panel.totalVersions < Number(version))
+      throw new SandboxInputError(`version: ${fn.key} has versions 1 to ${panel.totalVersions}`);
+    await this.invokeWorker({ kind: 'heartbeat' }, 'RequestResponse');
+    if (fn.place) {
+      // Another account's CloudTrail events reach no rule of the bot's: its heartbeat finds the drift.
+      this.lambda.inAccount(fn.place.account, fn.place.region).setAlias(fn.functionName, alias, version);
+      this.schedulePanel(0);
+      return { alias, version };
+    }
+    this.lambda.setAlias(fn.functionName, alias, version);
+    const { revisionId } = this.lambda.alias(fn.functionName, alias);
+    await this.invokeWorker(
+      aliasCallEvent({
+        accountId: this.lambda.accountId,
+        region: this.lambda.region,
+        functionName: fn.functionName,
+        alias,
+        version,
+        revisionId,
+        actor: consoleUser(this.lambda.accountId),
+        at: new Date(),
+      }),
+      'Event',
+    );
+    this.schedulePanel(0);
+    return { alias, version };
+  }
+
   async snapshot(): Promise<SandboxSnapshot> {
     return {
       team: DEMO_TEAM,
@@ -400,6 +457,7 @@ export class Sandbox {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.panelTimer);
+    clearInterval(this.heartbeatTimer);
     this.listeners.clear();
     await Promise.race([this.lambda.idle(), new Promise((resolve) => setTimeout(resolve, 2000))]);
     await Promise.allSettled([...this.panelReads]);
@@ -458,6 +516,29 @@ export class Sandbox {
       })),
       totalVersions: published.length,
     };
+  }
+
+  /** EventBridge Scheduler's part: the recurring heartbeat invoking the worker (DESIGN.md 3b). */
+  private startHeartbeat(everyMs: number): void {
+    if (everyMs <= 0) return;
+    this.heartbeatTimer = setInterval(() => {
+      this.invokeWorker({ kind: 'heartbeat' }, 'Event').catch((error: unknown) =>
+        console.error(`sandbox: the heartbeat failed: ${(error as Error).message}`),
+      );
+    }, everyMs);
+    this.heartbeatTimer.unref();
+  }
+
+  /** Invokes the worker through the Lambda API, as AWS's services do. */
+  private async invokeWorker(payload: unknown, type: 'Event' | 'RequestResponse'): Promise<void> {
+    const result = await this.lambdaClient.send(
+      new InvokeCommand({
+        FunctionName: WORKER_FUNCTION,
+        InvocationType: type,
+        Payload: new TextEncoder().encode(JSON.stringify(payload)),
+      }),
+    );
+    if (result.FunctionError) throw new Error(`the worker failed (${result.FunctionError})`);
   }
 
   private check(user: unknown, channel: unknown): { person: DemoUser; place: DemoChannel } {

@@ -293,6 +293,11 @@ export class LambdaApiStandIn {
     this.functions.deleteVersion(name, version);
   }
 
+  /** Deletes an alias out of band (a teammate in the console). */
+  deleteAlias(name: string, alias: string): void {
+    this.functions.deleteAlias(name, alias);
+  }
+
   /**
    * The version an invocation of `name:qualifier` would run, by the alias's weights, drawing from
    * `random` (seed it for deterministic traffic; lambda-traffic.ts uses this).

@@ -213,6 +213,12 @@ export class LambdaFunctions {
     });
   }
 
+  /** DeleteAlias out of band (a teammate in the console): GetAlias then answers 404. */
+  deleteAlias(name: string, alias: string): void {
+    this.getAlias(name, alias);
+    this.get(name).aliases.delete(alias);
+  }
+
   getAlias(name: string, alias: string): AliasState {
     const fn = this.get(name);
     const found = fn.aliases.get(alias);
