@@ -22,10 +22,20 @@ const workerArn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::Account
 let plain: Synthesized;
 let withEvents: Synthesized;
 
+// Synthesis is CPU-bound: under a loaded test run it can take well over the default hook timeout.
+const SYNTH_TIMEOUT_MS = 120_000;
+
 beforeAll(() => {
+  // The example configuration leaves drift off: the heartbeat must be there all the same.
+  expect(config().drift).toBeUndefined();
   plain = synthesize({ config: config() });
-  withEvents = synthesize({ config: config(), driftEvents: true });
-});
+}, SYNTH_TIMEOUT_MS);
+beforeAll(() => {
+  withEvents = synthesize({
+    config: { ...config(), drift: { everyMs: 15 * 60_000, channel: 'C0RELEASES' } },
+    driftEvents: true,
+  });
+}, SYNTH_TIMEOUT_MS);
 afterAll(removeTempDirs);
 
 describe('the heartbeat', () => {
@@ -44,10 +54,9 @@ describe('the heartbeat', () => {
   });
 
   it('is there whatever the configuration: drift and auto-promotion periods are read at run time', () => {
-    const { template } = synthesize({
-      config: { ...config(), drift: undefined } as ReturnType<typeof config>,
-    });
-    expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(1);
+    for (const { template } of [plain, withEvents]) {
+      expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(1);
+    }
   });
 
   it('runs as a role only Scheduler of this account may assume, that may invoke the worker and nothing else', () => {
