@@ -260,7 +260,7 @@ describe('the drift check', () => {
     nextPeriod();
     h.slack.failNext('chat.postMessage', 'internal_error');
 
-    await expect(heartbeat()).rejects.toThrow('periodic job(s) failed');
+    await heartbeat();
     expect(await drifted('orders', 'prod')).toHaveLength(1);
     expect(driftCards()).toHaveLength(0);
 
