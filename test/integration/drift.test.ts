@@ -500,6 +500,28 @@ describe('Roll back', () => {
   });
 });
 
+describe('Roll back while the alias has an open request', () => {
+  it('opens nothing and names the open request', async () => {
+    await heartbeat();
+    h.lambda.setAlias(ORDERS, 'test', '5');
+    nextPeriod();
+    await heartbeat();
+    const driftId = driftIdIn(driftCards()[0]?.blocks);
+    await h.command('promote orders test 3', { user: USERS.approver });
+    const open = requestIdIn(
+      h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok).at(-1)?.body.blocks,
+    );
+    const posted = h.slack.calls.filter((call) => call.method === 'chat.postMessage').length;
+
+    await clickDrift('rollback', driftId, USERS.dev);
+
+    expect(h.slack.calls.filter((call) => call.method === 'chat.postMessage')).toHaveLength(posted);
+    expect(h.slack.ephemerals(CHANNELS.releases, USERS.dev).at(-1)?.text).toContain(
+      `test of orders already has an open request, \`${open}\``,
+    );
+  });
+});
+
 describe('CloudTrail alias calls', () => {
   it('records the drift at once, with who made the change', async () => {
     await heartbeat();
