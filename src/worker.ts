@@ -13,7 +13,8 @@ import { isTaskEvent } from './adapters/task-event';
 import { isCiPromoteEvent } from './domain/ci-promote';
 import { CI_ACTOR } from './domain/request';
 import { readWorkerEnv } from './env';
-import { buildShared, once, type RuntimeOptions } from './runtime';
+import { addLogFields, JsonLogger, logLevelFrom, withLogFields } from './logger';
+import { awsRequestIdOf, buildShared, once, type RuntimeOptions } from './runtime';
 import { answerCiPromote } from './slack/ci-promote';
 import { runTask, type WorkerSlackDeps } from './slack/tasks';
 import type { CiInvocation } from './use-cases/ci-promote';
@@ -24,13 +25,17 @@ export function createWorker(
   env: Record<string, string | undefined>,
   options: RuntimeOptions = {},
 ): WorkerHandler {
+  const logger = options.logger ?? new JsonLogger({ level: logLevelFrom(env.AWS_LAMBDA_LOG_LEVEL) });
   const runtime = once(async (): Promise<WorkerSlackDeps> => {
     const settings = readWorkerEnv(env);
     const lambda = new LambdaClient({});
     let self: WorkerSlackDeps;
     // Work the worker hands itself runs in this invocation, after what it is doing.
     const queue = new InProcessWorkQueue((task) => runTask(task, self, randomUUID()));
-    const { slack, roles } = await buildShared(settings, lambda, () => queue, options);
+    const { slack, roles } = await buildShared(settings, lambda, () => queue, {
+      ...options,
+      logger,
+    });
     const promoters = lambdaClients({
       base: lambda,
       config: slack.deps.config,
@@ -40,30 +45,36 @@ export function createWorker(
     self = { ...slack, deps: { ...slack.deps, aliases: new AwsAliasUpdater(promoters), acting: actingAs } };
     return self;
   });
-  return async (event, context) => {
-    if (isCiPromoteEvent(event)) {
+  return (event, context) => {
+    const awsRequestId = awsRequestIdOf(context) ?? randomUUID();
+    return withLogFields({ awsRequestId }, async () => {
+      if (isCiPromoteEvent(event)) {
+        addLogFields({ task: 'ci.promote' });
+        const slack = await runtime();
+        // In other accounts, the reads are made as `ci` (SourceIdentity), as a person's are as them.
+        return actingAs({ user: CI_ACTOR, purpose: 'ci.promote' }, () =>
+          answerCiPromote(event, slack, invocationOf(context)),
+        );
+      }
+      if (!isTaskEvent(event)) {
+        // Not ours, or malformed: say so and end without an error, since a retry would change
+        // nothing. The secret is not even read.
+        logger.warn("worker: ignored an event that is not one of the bot's tasks", {
+          reason: 'not a task event',
+        });
+        return { ok: false };
+      }
+      const { task } = event;
+      addLogFields({
+        task: task.kind,
+        ...(task.kind === 'apply' ? { requestId: task.requestId } : { function: task.fn }),
+      });
       const slack = await runtime();
-      // In other accounts, the reads are made as `ci` (SourceIdentity), as a person's are as them.
-      return actingAs({ user: CI_ACTOR, purpose: 'ci.promote' }, () =>
-        answerCiPromote(event, slack, invocationOf(context)),
-      );
-    }
-    if (!isTaskEvent(event)) {
-      // Not ours: say so in the logs and end without an error (nothing to retry).
-      const slack = await runtime();
-      slack.logger.warn("worker: ignored an event that is not one of the bot's tasks");
-      return { ok: false };
-    }
-    const slack = await runtime();
-    await runTask(event.task, slack, invocationId(context));
-    return { ok: true };
+      // Lambda's request id names the invocation: its retries of the same event keep it.
+      await runTask(task, slack, awsRequestId);
+      return { ok: true };
+    });
   };
-}
-
-/** Lambda's request id, which its retries of the same event keep; a fresh id elsewhere. */
-function invocationId(context: unknown): string {
-  const id = (context as { awsRequestId?: unknown } | null)?.awsRequestId;
-  return typeof id === 'string' && id ? id : randomUUID();
 }
 
 /** What the context says about the invocation (it names no IAM caller: see CiOrigin). */
