@@ -51,14 +51,17 @@ describe('cdk-nag: AwsSolutionsChecks and ServerlessChecks', () => {
     expect(run.found()).toEqual([]);
   });
 
-  it('leave none on a configuration naming functions by ARN, in another account', () => {
+  it('leave none on a configuration with functions in another account, by ARN and by account key', () => {
     const file = join(tempDir(), 'other.config.yml');
     writeFileSync(
       file,
       [
         'functions:',
         '  billing: { functionName: "arn:aws:lambda:eu-west-1:210987654321:function:billing" }',
+        '  stock: { functionName: stock-service, account: "210987654321", region: us-west-2 }',
         '  search: {}',
+        'accounts:',
+        "  '210987654321': { externalId: acme-7f3k }",
       ].join('\n'),
     );
     const run = synthesizeWithNag(loadConfigFile(file));
