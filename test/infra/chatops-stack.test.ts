@@ -152,7 +152,7 @@ describe.each(Object.entries(FUNCTIONS))('the %s function', (_kind, spec) => {
     expect(fn().resource.Properties).toMatchObject({ LoggingConfig: { LogGroup: { Ref: id } } });
   });
 
-  it("logs in Lambda's JSON format at INFO, and traces with X-Ray", () => {
+  it("logs in Lambda's JSON format at the info level, and traces with X-Ray", () => {
     const { id } = resourceById(example.template, 'AWS::Logs::LogGroup', spec.logs);
     expect(fn().resource.Properties).toMatchObject({
       LoggingConfig: {

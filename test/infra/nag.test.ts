@@ -15,6 +15,9 @@ import { synthesize } from './synth';
 
 afterAll(removeTempDirs);
 
+/** Two syntheses and two packs per case; the first also loads CDK's modules. */
+const NAG_TIMEOUT_MS = 90_000;
+
 const exampleConfig = () => loadConfigFile(join(REPO_ROOT, 'chatops.config.yml'));
 
 /** Every finding the packs report on the app, as `Rule[finding] at construct/path`. */
@@ -44,47 +47,59 @@ function synthesizeWithNag(config = exampleConfig(), change?: (stack: ChatopsSta
 }
 
 describe('cdk-nag: AwsSolutionsChecks and ServerlessChecks', () => {
-  it('leave no finding, error or warning, unacknowledged on the example configuration', () => {
-    const run = synthesizeWithNag();
+  it(
+    'leave no finding, error or warning, unacknowledged on the example configuration',
+    () => {
+      const run = synthesizeWithNag();
 
-    expect(run.synthesis).not.toThrow();
-    expect(run.found()).toEqual([]);
-  });
+      expect(run.synthesis).not.toThrow();
+      expect(run.found()).toEqual([]);
+    },
+    NAG_TIMEOUT_MS,
+  );
 
-  it('leave none on a configuration with functions in another account, by ARN and by account key', () => {
-    const file = join(tempDir(), 'other.config.yml');
-    writeFileSync(
-      file,
-      [
-        'functions:',
-        '  billing: { functionName: "arn:aws:lambda:eu-west-1:210987654321:function:billing" }',
-        '  stock: { functionName: stock-service, account: "210987654321", region: us-west-2 }',
-        '  search: {}',
-        'accounts:',
-        "  '210987654321': { externalId: acme-7f3k }",
-      ].join('\n'),
-    );
-    const run = synthesizeWithNag(loadConfigFile(file));
-
-    expect(run.synthesis).not.toThrow();
-    expect(run.found()).toEqual([]);
-  });
-
-  it('still report a wildcard nobody acknowledged: the acknowledgements are finding by finding', () => {
-    const run = synthesizeWithNag(exampleConfig(), (stack) => {
-      stack.handler.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['lambda:GetAlias'],
-          resources: ['arn:aws:lambda:us-east-1:123456789012:function:*'],
-        }),
+  it(
+    'leave none on a configuration with functions in another account, by ARN and by account key',
+    () => {
+      const file = join(tempDir(), 'other.config.yml');
+      writeFileSync(
+        file,
+        [
+          'functions:',
+          '  billing: { functionName: "arn:aws:lambda:eu-west-1:210987654321:function:billing" }',
+          '  stock: { functionName: stock-service, account: "210987654321", region: us-west-2 }',
+          '  search: {}',
+          'accounts:',
+          "  '210987654321': { externalId: acme-7f3k }",
+        ].join('\n'),
       );
-    });
+      const run = synthesizeWithNag(loadConfigFile(file));
 
-    expect(run.synthesis).toThrow(/AwsSolutions-IAM5/);
-    expect(run.found()).toEqual([
-      'error AwsSolutions-IAM5[Resource::arn:aws:lambda:us-east-1:123456789012:function:*] at LambdaChatops/Role/DefaultPolicy/Resource',
-    ]);
-  });
+      expect(run.synthesis).not.toThrow();
+      expect(run.found()).toEqual([]);
+    },
+    NAG_TIMEOUT_MS,
+  );
+
+  it(
+    'still report a wildcard nobody acknowledged: the acknowledgements are finding by finding',
+    () => {
+      const run = synthesizeWithNag(exampleConfig(), (stack) => {
+        stack.handler.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['lambda:GetAlias'],
+            resources: ['arn:aws:lambda:us-east-1:123456789012:function:*'],
+          }),
+        );
+      });
+
+      expect(run.synthesis).toThrow(/AwsSolutions-IAM5/);
+      expect(run.found()).toEqual([
+        'error AwsSolutions-IAM5[Resource::arn:aws:lambda:us-east-1:123456789012:function:*] at LambdaChatops/Role/DefaultPolicy/Resource',
+      ]);
+    },
+    NAG_TIMEOUT_MS,
+  );
 });
 
 describe('qualifiedArnFinding', () => {

@@ -61,7 +61,7 @@ describe('every line', () => {
 });
 
 describe('an infrastructure error is logged with its real cause', () => {
-  it('the audit table missing: ERROR, with AWS’s error name and status under the bot’s error', async () => {
+  it('the audit table missing: an error line, with AWS’s error name and status under the bot’s error', async () => {
     h.dynamoFaults.failNext('Query', {
       status: 400,
       name: 'ResourceNotFoundException',
@@ -90,7 +90,7 @@ describe('an infrastructure error is logged with its real cause', () => {
     ]);
   });
 
-  it('AWS throttling: WARN, with the throttling error as the cause', async () => {
+  it('AWS throttling: a warning, with the throttling error as the cause', async () => {
     h.lambda.failNext(
       'ListAliases',
       { status: 429, name: 'TooManyRequestsException', message: 'Rate exceeded' },
@@ -110,7 +110,7 @@ describe('an infrastructure error is logged with its real cause', () => {
     );
   });
 
-  it('access denied by IAM: ERROR, naming AccessDeniedException', async () => {
+  it('access denied by IAM: an error line naming AccessDeniedException', async () => {
     h.lambda.failNext(
       'ListAliases',
       { status: 403, name: 'AccessDeniedException', message: 'not authorized' },
