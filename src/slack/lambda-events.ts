@@ -48,8 +48,6 @@ export function timestampIsFresh(event: HttpEvent, now: Date): boolean {
   return Math.abs(now.getTime() / 1000 - Number(raw)) <= MAX_CLOCK_SKEW_SECONDS;
 }
 
-export const UNAUTHORIZED: HttpResult = { statusCode: 401, body: '' };
-
 /** Why a request is turned away: the status it gets, and a reason for the logs (never for the caller). */
 export interface Refusal {
   status: number;
