@@ -269,8 +269,8 @@ export class ChatopsStack extends Stack {
       role,
       logGroup,
       // Lambda's JSON log format: the bot's own lines are already JSON with a `level` (src/logger.ts),
-      // which Lambda keeps as they are and filters by level; its platform lines (START, REPORT with
-      // the init duration that counts against Slack's 3 seconds) become JSON too. INFO keeps each
+      // which Lambda keeps as they are and filters by level; its platform lines (the report with the
+      // init duration that counts against Slack's 3 seconds) become JSON too. INFO keeps each
       // request's outcome; the level reaches the code as AWS_LAMBDA_LOG_LEVEL.
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
