@@ -108,6 +108,18 @@ describe('a signature header that is not one', () => {
     },
   );
 
+  it.each(['x-slack-request-timestamp', 'x-slack-signature'])(
+    'a signed request without %s: 401, and Bolt never sees it',
+    async (header) => {
+      const event = junkEvent({ body: command('list'), secret: SIGNING_SECRET });
+      delete event.headers[header];
+      const result = (await h.handler(event, {})) as { statusCode: number };
+      expect(result.statusCode).toBe(401);
+      expect(h.logs.at('WARN')).toHaveLength(1);
+      expect(boltSawIt()).toBe(false);
+    },
+  );
+
   it('a stale timestamp, correctly signed: 401 before anything else', async () => {
     const event = signedSlackEvent(SIGNING_SECRET, command('list'), { timestamp: now() - 600 });
     event.rawPath = '/slack/events';
