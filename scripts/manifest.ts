@@ -1,14 +1,18 @@
-// `npm run manifest -- <function-url>`: fills the bot's request URL into manifest.yml (the slash
-// command and interactivity share it, DESIGN.md section 6), writes the file and prints it, ready to
-// paste into the Slack app's settings. The file is edited in place, line by line, so its comments
-// survive; the result is parsed again to prove both URLs were set.
+// `npm run manifest -- <function-url>`: fills the bot's request URL into the manifest template
+// (the slash command and interactivity share it, DESIGN.md section 6), prints the result, ready to
+// paste into the Slack app's settings, and writes it to manifest.local.yml (git-ignored): the
+// tracked manifest.yml stays the template, so a deployment's URL never shows up in `git diff`.
+// The template is filled line by line, so its comments survive; the result is parsed again to
+// prove both URLs were set.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { load as loadYaml } from 'js-yaml';
+import { SLACK_EVENTS_PATH } from '../src/slack/lambda-events';
 
-export const MANIFEST_FILE = fileURLToPath(new URL('../manifest.yml', import.meta.url));
-/** The path the local server serves Slack on; on a Function URL every path reaches the handler. */
-export const SLACK_EVENTS_PATH = '/slack/events';
+/** The tracked template, never written by the script. */
+export const MANIFEST_TEMPLATE = fileURLToPath(new URL('../manifest.yml', import.meta.url));
+/** Where the filled manifest goes (git-ignored). */
+export const LOCAL_MANIFEST_FILE = fileURLToPath(new URL('../manifest.local.yml', import.meta.url));
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const USAGE = 'usage: npm run manifest -- <function-url>   e.g. https://abc123.lambda-url.eu-west-1.on.aws/';
@@ -19,7 +23,7 @@ export class ManifestUrlError extends Error {
 
 /**
  * The request URL for Slack: https, or http on localhost for local use. A bare origin (a Function
- * URL as `cdk deploy` prints it) gets `/slack/events`, so the path is the same everywhere.
+ * URL as `cdk deploy` prints it) gets `/slack/events`, the one path the handler answers on.
  */
 export function slackRequestUrl(input: string): string {
   let url: URL;
@@ -38,6 +42,12 @@ export function slackRequestUrl(input: string): string {
     throw new ManifestUrlError(`"${input}": a request URL carries no user name, password or #fragment`);
   }
   if (url.pathname === '/') url.pathname = SLACK_EVENTS_PATH;
+  // The handler answers Slack on this path only (a stage prefix of API Gateway aside).
+  if (!url.pathname.endsWith(SLACK_EVENTS_PATH)) {
+    throw new ManifestUrlError(
+      `"${input}": the bot answers Slack at ${SLACK_EVENTS_PATH}; give the bare Function URL or a URL ending in ${SLACK_EVENTS_PATH}`,
+    );
+  }
   return url.href;
 }
 
@@ -69,32 +79,42 @@ export function fillManifest(text: string, url: string): string {
   return filled;
 }
 
-/** Fills `input` into the manifest file and returns the new text. */
-export function updateManifestFile(file: string, input: string): string {
-  const filled = fillManifest(readFileSync(file, 'utf8'), slackRequestUrl(input));
-  writeFileSync(file, filled);
+/** Fills `input` into the template and writes the result to `output`; returns the text written. */
+export function writeLocalManifest(template: string, output: string, input: string): string {
+  const filled = fillManifest(readFileSync(template, 'utf8'), slackRequestUrl(input));
+  writeFileSync(output, filled);
   return filled;
 }
 
-function main(args: string[]): number {
+export interface ManifestCommandIo {
+  template: string;
+  output: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** The command: its exit code (2 for a usage error, 1 for a refused URL or manifest). */
+export function manifestCommand(args: string[], io: ManifestCommandIo): number {
   const [input, ...rest] = args;
   if (!input || rest.length > 0) {
-    console.error(USAGE);
+    io.stderr(`${USAGE}\n`);
     return 2;
   }
   try {
-    const filled = updateManifestFile(MANIFEST_FILE, input);
-    process.stdout.write(filled);
-    console.error(
-      `\nWrote ${MANIFEST_FILE}: paste it into your Slack app (Features → App Manifest) and save.`,
-    );
+    io.stdout(writeLocalManifest(io.template, io.output, input));
+    io.stderr(`\nWrote ${io.output}: paste it into your Slack app (Features → App Manifest) and save.\n`);
     return 0;
   } catch (error) {
-    console.error((error as Error).message);
+    io.stderr(`${(error as Error).message}\n`);
     return 1;
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = manifestCommand(process.argv.slice(2), {
+    template: MANIFEST_TEMPLATE,
+    output: LOCAL_MANIFEST_FILE,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
 }

@@ -7,16 +7,21 @@ import { InProcessWorkQueue } from './adapters/in-process-work-queue';
 import { LambdaWorkQueue } from './adapters/lambda-work-queue';
 import { TASK_MARKER, type TaskEvent } from './adapters/task-event';
 import { readRuntimeEnv } from './env';
+import { addLogFields, describeError, JsonLogger, logLevelFrom, withLogFields } from './logger';
 import type { WorkQueue } from './ports';
-import { buildShared, once, type RuntimeOptions } from './runtime';
+import { awsRequestIdOf, buildShared, once, type RuntimeOptions } from './runtime';
 import { createApp } from './slack/create-app';
 import {
   type HttpResult,
-  isHttpEvent,
-  normalizeHttpEvent,
-  timestampIsFresh,
-  UNAUTHORIZED,
+  isRefusal,
+  type Refusal,
+  readSlackBody,
+  refusalResult,
+  requestLine,
+  screenHttpEvent,
 } from './slack/lambda-events';
+import { requestLogFields } from './slack/request-log-fields';
+import { isSlackSignature } from './slack/slack-signature';
 
 export interface HandlerOptions extends RuntimeOptions {
   /**
@@ -32,6 +37,7 @@ export function createHandler(
   env: Record<string, string | undefined>,
   options: HandlerOptions = {},
 ): LambdaHandler {
+  const logger = options.logger ?? new JsonLogger({ level: logLevelFrom(env.AWS_LAMBDA_LOG_LEVEL) });
   const runtime = once(async () => {
     const settings = readRuntimeEnv(env);
     const lambda = new LambdaClient({});
@@ -39,19 +45,46 @@ export function createHandler(
       settings,
       lambda,
       () => workQueue(settings.workerFunctionName, lambda, options),
-      options,
+      { ...options, logger },
     );
     const { receiver } = createApp(shared.secrets, shared.slack, { slackApiUrl: settings.slackApiUrl });
-    return receiver.toHandler() as LambdaHandler;
+    return { handle: receiver.toHandler() as LambdaHandler, signingSecret: shared.secrets.signingSecret };
   });
   const clock = options.clock;
-  return async (event, context) => {
-    if (!isHttpEvent(event)) return { statusCode: 400, body: 'Not a Slack request' } satisfies HttpResult;
-    const request = normalizeHttpEvent(event);
-    if (!timestampIsFresh(request, clock ? clock.now() : new Date())) return UNAUTHORIZED;
-    const handle = await runtime();
-    return handle(request, context);
+
+  /** Junk gets a 4xx and a warning, never a throw: an error would fire the alarm on anonymous traffic. */
+  const refuse = (refusal: Refusal, event: unknown): HttpResult => {
+    logger.warn(`refused a request: ${refusal.reason}`, {
+      status: refusal.status,
+      reason: refusal.reason,
+      ...requestLine(event),
+    });
+    return refusalResult(refusal);
   };
+
+  return (event, context) =>
+    withLogFields({ awsRequestId: awsRequestIdOf(context) }, async () => {
+      const screened = screenHttpEvent(event, clock ? clock.now() : new Date());
+      if (isRefusal(screened)) return refuse(screened, event);
+      // Only now, for a request that looks like Slack's, may the secret be read (a cold start).
+      const { handle, signingSecret } = await runtime().catch((error: unknown) => {
+        // An infrastructure failure (the secret unreadable, no credentials): an invocation error
+        // is right here, so that the alarm fires, and the log says why.
+        logger.error('the Slack-facing function could not start', { error: describeError(error) });
+        throw error;
+      });
+      if (!isSlackSignature(signingSecret, screened.rawBody, screened.timestamp, screened.signature)) {
+        return refuse({ status: 401, reason: 'the signature does not match the signing secret' }, event);
+      }
+      const body = readSlackBody(screened.event);
+      if (isRefusal(body)) return refuse(body, event);
+      if (body.kind === 'ssl_check') {
+        logger.info("answered Slack's ssl_check");
+        return { statusCode: 200, body: '' } satisfies HttpResult;
+      }
+      addLogFields(requestLogFields(body));
+      return handle(screened.event, context);
+    });
 }
 
 function workQueue(

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConsoleLogger, type Logger, LogLevel } from '@slack/logger';
+import type { Logger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import type { AssumedRoles } from './adapters/assumed-roles';
 import { AwsLambdaRegistry } from './adapters/aws-lambda-registry';
@@ -17,6 +17,7 @@ import { SlackDirectory } from './adapters/slack-directory';
 import { loadConfigFile, validateConfig } from './config';
 import type { ChatopsConfig } from './domain/model';
 import type { RuntimeEnv } from './env';
+import { JsonLogger } from './logger';
 import { type Clock, systemClock, type WorkQueue } from './ports';
 import { SlackMessenger } from './slack/cards';
 import type { SlackDeps } from './slack/context';
@@ -47,9 +48,11 @@ export async function buildShared(
   options: RuntimeOptions,
 ): Promise<SharedRuntime> {
   const config = loadConfig(settings);
-  const logger = options.logger ?? defaultLogger();
+  const logger = options.logger ?? new JsonLogger();
   const dynamo = new DynamoDBClient({});
   const secrets = await slackSecrets(settings);
+  // From here on, no log line can carry either secret, whoever writes it (Bolt, the Web API client).
+  if (logger instanceof JsonLogger) logger.redact(secrets.signingSecret, secrets.botToken);
   const web = new WebClient(secrets.botToken, {
     slackApiUrl: settings.slackApiUrl,
     logger,
@@ -117,11 +120,10 @@ async function slackSecrets(settings: RuntimeEnv): Promise<SlackSecrets> {
   return parsed as SlackSecrets;
 }
 
-function defaultLogger(): Logger {
-  const logger = new ConsoleLogger();
-  logger.setLevel(LogLevel.INFO);
-  logger.setName('lambda-chatops');
-  return logger;
+/** Lambda's request id (kept by its retries of the same event); undefined off Lambda. */
+export function awsRequestIdOf(context: unknown): string | undefined {
+  const id = (context as { awsRequestId?: unknown } | null)?.awsRequestId;
+  return typeof id === 'string' && id ? id : undefined;
 }
 
 /** Builds once per container; a failed build (Secrets Manager down) is tried again next time. */

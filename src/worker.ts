@@ -1,12 +1,13 @@
 // The composition root of the worker function (DESIGN.md section 6): the bot's asynchronous work,
 // invoked by the Slack-facing function (InvocationType Event), by CI with IAM (`ci.promote`,
 // RequestResponse: its answer is the request id), by its heartbeat schedule and by CloudTrail's
-// alias calls (the optional EventBridge rule). It
-// alone holds lambda:UpdateAlias. Lambda delivers these events at least once, sometimes
-// concurrently: every task is safe to run twice (see applyRequest's claim).
+// alias calls (the optional EventBridge rule). It alone holds lambda:UpdateAlias. Lambda delivers
+// these events at least once, sometimes concurrently: every task is safe to run twice (see
+// applyRequest's claim).
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Logger } from '@slack/logger';
 import { actingAs } from './adapters/acting-identity';
 import { AwsAliasUpdater } from './adapters/aws-alias-updater';
 import { DynamoDbDriftCards } from './adapters/dynamodb-drift-cards';
@@ -17,7 +18,8 @@ import { workerEvent } from './adapters/worker-event';
 import { isCiPromoteEvent } from './domain/ci-promote';
 import { CI_ACTOR } from './domain/request';
 import { readWorkerEnv } from './env';
-import { buildShared, once, type RuntimeOptions } from './runtime';
+import { addLogFields, JsonLogger, logLevelFrom, withLogFields } from './logger';
+import { awsRequestIdOf, buildShared, once, type RuntimeOptions } from './runtime';
 import { answerCiPromote } from './slack/ci-promote';
 import { announceDrift, runHeartbeat } from './slack/heartbeat';
 import { runTask, type WorkerSlackDeps } from './slack/tasks';
@@ -30,6 +32,7 @@ export function createWorker(
   env: Record<string, string | undefined>,
   options: RuntimeOptions = {},
 ): WorkerHandler {
+  const logger = options.logger ?? new JsonLogger({ level: logLevelFrom(env.AWS_LAMBDA_LOG_LEVEL) });
   let queue: InProcessWorkQueue | undefined;
   const runtime = once(async (): Promise<WorkerSlackDeps> => {
     const settings = readWorkerEnv(env);
@@ -40,7 +43,7 @@ export function createWorker(
     const dynamo = new DynamoDBClient({});
     const own = new InProcessWorkQueue((task) => runTask(task, self, randomUUID()));
     queue = own;
-    const { slack, roles } = await buildShared(settings, lambda, () => own, options);
+    const { slack, roles } = await buildShared(settings, lambda, () => own, { ...options, logger });
     const promoters = lambdaClients({
       base: lambda,
       config: slack.deps.config,
@@ -59,28 +62,55 @@ export function createWorker(
     };
     return self;
   });
-  return async (event, context) => {
-    try {
-      return await handle(await runtime(), event, context);
-    } finally {
-      await queue?.idle();
-    }
+  return (event, context) => {
+    const awsRequestId = awsRequestIdOf(context) ?? randomUUID();
+    return withLogFields({ awsRequestId }, async () => {
+      try {
+        return await handle(runtime, event, context, logger);
+      } finally {
+        await queue?.idle();
+      }
+    });
   };
 }
 
-async function handle(slack: WorkerSlackDeps, event: unknown, context: unknown): Promise<unknown> {
+async function handle(
+  runtime: () => Promise<WorkerSlackDeps>,
+  event: unknown,
+  context: unknown,
+  logger: Logger,
+): Promise<unknown> {
   if (isCiPromoteEvent(event)) {
+    addLogFields({ task: 'ci.promote' });
+    const slack = await runtime();
     // In other accounts, the reads are made as `ci` (SourceIdentity), as a person's are as them.
     return actingAs({ user: CI_ACTOR, purpose: 'ci.promote' }, () =>
       answerCiPromote(event, slack, invocationOf(context)),
     );
   }
   const received = workerEvent(event);
-  switch (received?.type) {
-    case 'task':
-      await runTask(received.task, slack, invocationId(context));
+  if (received === undefined) {
+    // Not ours, or malformed: say so and end without an error, since a retry would change
+    // nothing. The secret is not even read.
+    logger.warn("worker: ignored an event that is not one of the bot's tasks", {
+      reason: 'not a task event',
+    });
+    return { ok: false };
+  }
+  switch (received.type) {
+    case 'task': {
+      const { task } = received;
+      addLogFields({
+        task: task.kind,
+        ...(task.kind === 'apply' ? { requestId: task.requestId } : { function: task.fn }),
+      });
+      // Lambda's request id names the invocation: its retries of the same event keep it.
+      await runTask(task, await runtime(), invocationId(context));
       return { ok: true };
+    }
     case 'heartbeat': {
+      addLogFields({ task: 'heartbeat' });
+      const slack = await runtime();
       // Nobody asked: other accounts' CloudTrail names the bot itself for these reads.
       const ran = await slack.deps.acting({ user: 'system', purpose: 'heartbeat' }, () =>
         runHeartbeat(slack, invocationId(context)),
@@ -88,26 +118,23 @@ async function handle(slack: WorkerSlackDeps, event: unknown, context: unknown):
       return { ok: true, ran };
     }
     case 'alias-call': {
-      const call = received.call;
+      const { call } = received;
+      addLogFields({ task: 'alias-call', alias: call.alias });
+      const slack = await runtime();
       const noticed = await slack.deps.acting({ user: 'system', purpose: 'drift' }, () =>
         noticeAliasCall(slack.deps, call),
       );
       if (noticed.kind === 'drifted' || noticed.kind === 'recorded-before')
         await announceDrift(slack, noticed.state, noticed.kind === 'recorded-before');
-      slack.logger.info(`worker: ${received.call.change} of alias ${received.call.alias}: ${noticed.kind}`);
+      slack.logger.info(`worker: ${call.change} of alias ${call.alias}: ${noticed.kind}`);
       return { ok: true, noticed: noticed.kind };
     }
-    default:
-      // Not ours: say so in the logs and end without an error (nothing to retry).
-      slack.logger.warn("worker: ignored an event that is not one of the bot's tasks");
-      return { ok: false };
   }
 }
 
 /** Lambda's request id, which its retries of the same event keep; a fresh id elsewhere. */
 function invocationId(context: unknown): string {
-  const id = (context as { awsRequestId?: unknown } | null)?.awsRequestId;
-  return typeof id === 'string' && id ? id : randomUUID();
+  return awsRequestIdOf(context) ?? randomUUID();
 }
 
 /** What the context says about the invocation (it names no IAM caller: see CiOrigin). */

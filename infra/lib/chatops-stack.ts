@@ -24,6 +24,7 @@ import { TABLE_SCHEMA } from '../../src/adapters/table-schema';
 import { HEARTBEAT_KIND } from '../../src/adapters/worker-event';
 import type { ChatopsConfig } from '../../src/domain/model';
 import { assumedRoles, managedFunctionResources } from './function-arns';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
 
 /** `npm run build` writes both bundles here; the stack deploys this directory as it is. */
 export const DEFAULT_HANDLER_ASSET_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -63,7 +64,7 @@ export interface ChatopsStackProps extends StackProps {
   driftEvents?: boolean;
 }
 
-interface BotFunction {
+export interface BotFunction {
   fn: lambda.Function;
   role: iam.Role;
   logGroup: logs.LogGroup;
@@ -211,6 +212,13 @@ export class ChatopsStack extends Stack {
     this.schedulerRole = this.createSchedulerRole(workerName);
     this.heartbeat = this.heartbeatSchedule(worker.fn, this.schedulerRole);
     this.aliasCallsRule = props.driftEvents ? this.aliasCalls(worker.fn) : undefined;
+    acknowledgeNagFindings({
+      config: props.config,
+      handler: slack,
+      worker,
+      slackSecret: this.slackSecret,
+      failedWork: this.failedWork,
+    });
 
     new CfnOutput(this, 'FunctionUrl', {
       description: "The bot's URL for Slack: run `npm run manifest -- <this URL>`, then update the Slack app",
@@ -329,7 +337,9 @@ export class ChatopsStack extends Stack {
     const fn = new lambda.Function(this, id, {
       functionName: options.functionName,
       description: options.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The newest Node.js runtime CDK knows (cdk-nag's AwsSolutions-L1 and
+      // Serverless-LambdaLatestVersion check for it); the bundle's syntax targets Node 22, a subset.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       // Already bundled by `npm run build` (esbuild.config.mjs): deployed as is, no second bundler.
       code: options.code,
@@ -345,6 +355,18 @@ export class ChatopsStack extends Stack {
       environment: options.environment,
       role,
       logGroup,
+      // Lambda's JSON log format: the bot's own lines are already JSON with a `level` (src/logger.ts),
+      // which Lambda keeps as they are and filters by level; its platform lines (the report with the
+      // init duration that counts against Slack's 3 seconds) become JSON too. INFO keeps each
+      // request's outcome; the level reaches the code as AWS_LAMBDA_LOG_LEVEL.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      // X-Ray: the SDK's recursion-detection middleware passes the trace id on with the handler's
+      // asynchronous Invoke, so one trace shows a click's answer and the worker's apply, with the
+      // cold starts between them: what REPORT lines cannot join. No tracing code in the bundle
+      // (cold start unchanged); the cost is X-Ray's sampled traces, free at chat-ops volumes.
+      tracing: lambda.Tracing.ACTIVE,
     });
     new cloudwatch.Alarm(this, `${prefix}ErrorsAlarm`, {
       alarmDescription: `${options.functionName} threw an unhandled error: see its log group ${logGroup.logGroupName}`,

@@ -1,5 +1,6 @@
 // The events the Slack-facing function sends the worker: a marker, so the worker tells its own
 // work from anything else it might be sent, and the task.
+import { REQUEST_ID } from '../domain/parse-command';
 import type { AsyncTask } from '../ports';
 
 /** The marker that tells the handler an event is the bot's own work, not an HTTP request. */
@@ -10,14 +11,42 @@ export interface TaskEvent {
   task: AsyncTask;
 }
 
+/**
+ * True for a well-formed task event. Every field is checked, not only the marker: anything else
+ * that reaches the worker (a test invocation, an event with a hand-edited payload) is ignored with
+ * a warning instead of failing, being retried twice and landing in the failed-work queue.
+ */
 export function isTaskEvent(event: unknown): event is TaskEvent {
   const candidate = event as Partial<TaskEvent> | null;
   return (
     typeof candidate === 'object' &&
     candidate !== null &&
     candidate.source === TASK_MARKER &&
-    typeof candidate.task === 'object' &&
-    candidate.task !== null &&
-    !('requestContext' in candidate)
+    !('requestContext' in candidate) &&
+    isTask(candidate.task)
   );
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+function isTask(task: unknown): task is AsyncTask {
+  if (typeof task !== 'object' || task === null) return false;
+  const fields = task as Record<string, unknown>;
+  switch (fields.kind) {
+    case 'versions':
+      return (
+        isString(fields.fn) &&
+        Number.isInteger(fields.limit) &&
+        (fields.limit as number) > 0 &&
+        isString(fields.responseUrl)
+      );
+    case 'apply':
+      return (
+        isString(fields.requestId) &&
+        REQUEST_ID.test(fields.requestId) &&
+        (fields.responseUrl === undefined || isString(fields.responseUrl))
+      );
+    default:
+      return false;
+  }
 }

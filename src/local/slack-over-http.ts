@@ -4,11 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { SLACK_EVENTS_PATH } from '../slack/lambda-events';
 import { lambdaContext } from './lambda-context';
 import { listenOn } from './listen';
 import { BodyTooLargeError, closeServer, readBody } from './stand-ins/http-server';
 
-export const SLACK_EVENTS_PATH = '/slack/events';
+export { SLACK_EVENTS_PATH };
+
 /** Slack's payloads are small; Lambda's own limit for a Function URL request is 6 MB. */
 const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -18,6 +18,8 @@ export function createApp(secrets: SlackSecrets, slack: SlackDeps, options: { sl
   const app = new App({
     receiver,
     logger: slack.logger,
+    // Without it Bolt sets its logger to INFO, whatever level the function was given.
+    logLevel: slack.logger.getLevel(),
     // Bolt would call auth.test on every request to learn the bot's ids; we need none of them.
     authorize: async () => ({ botToken: secrets.botToken }),
     ignoreSelf: false,

@@ -122,10 +122,10 @@ const FUNCTIONS = {
 describe.each(Object.entries(FUNCTIONS))('the %s function', (_kind, spec) => {
   const fn = () => resourceById(example.template, 'AWS::Lambda::Function', spec.id);
 
-  it('runs its built bundle on Node.js 22, arm64, with its explained timeout and memory', () => {
+  it('runs its built bundle on Node.js 24 (the newest runtime CDK knows), arm64, with its explained timeout and memory', () => {
     expect(fn().resource.Properties).toMatchObject({
       FunctionName: spec.name,
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: `${spec.entry}.handler`,
       Timeout: 30,
@@ -150,6 +150,19 @@ describe.each(Object.entries(FUNCTIONS))('the %s function', (_kind, spec) => {
       RetentionInDays: 30,
     });
     expect(fn().resource.Properties).toMatchObject({ LoggingConfig: { LogGroup: { Ref: id } } });
+  });
+
+  it("logs in Lambda's JSON format at the info level, and traces with X-Ray", () => {
+    const { id } = resourceById(example.template, 'AWS::Logs::LogGroup', spec.logs);
+    expect(fn().resource.Properties).toMatchObject({
+      LoggingConfig: {
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'INFO',
+        SystemLogLevel: 'INFO',
+        LogGroup: { Ref: id },
+      },
+      TracingConfig: { Mode: 'Active' },
+    });
   });
 
   it('raises an alarm when it throws', () => {
@@ -270,6 +283,8 @@ describe('the IAM policies of the example configuration', () => {
   });
   const logsOf = (prefix: string) =>
     `\${${resourceById(example.template, 'AWS::Logs::LogGroup', prefix).id}.Arn}`;
+  // CDK's grant for active tracing: X-Ray has no resource-level permissions for these two.
+  const traces = () => allow(undefined, ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*']);
   const shared = () => [
     allow(
       'ReadManagedFunctions',
@@ -292,6 +307,7 @@ describe('the IAM policies of the example configuration', () => {
 
   it('lets the Slack-facing function read, record and invoke the worker: these statements and nothing else', () => {
     expect(slackStatements).toEqual([
+      traces(),
       ...shared(),
       allow('InvokeWorker', ['lambda:InvokeFunction'], [arn('lambda-chatops-worker')]),
       allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logsOf('Logs')]),
@@ -313,6 +329,7 @@ describe('the IAM policies of the example configuration', () => {
         ...shared(),
         allow('PromoteManagedFunctionAliases', ['lambda:UpdateAlias'], managed),
         allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logsOf('WorkerLogs')]),
+        traces(),
         // CDK's grant for the on-failure destination.
         allow(
           undefined,

@@ -1,14 +1,16 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   fillManifest,
-  MANIFEST_FILE,
+  LOCAL_MANIFEST_FILE,
+  MANIFEST_TEMPLATE,
   ManifestUrlError,
+  manifestCommand,
   requestUrls,
   slackRequestUrl,
-  updateManifestFile,
+  writeLocalManifest,
 } from '../../scripts/manifest';
 import { REPO_ROOT, removeTempDirs, tempDir } from './files';
 
@@ -32,8 +34,11 @@ const committedText = readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8');
 const committed = loadYaml(committedText) as Manifest;
 
 describe('manifest.yml', () => {
-  it('is the file `npm run manifest` writes', () => {
-    expect(MANIFEST_FILE).toBe(join(REPO_ROOT, 'manifest.yml'));
+  it('is the template `npm run manifest` reads; it writes manifest.local.yml, which git ignores', () => {
+    expect(MANIFEST_TEMPLATE).toBe(join(REPO_ROOT, 'manifest.yml'));
+    expect(LOCAL_MANIFEST_FILE).toBe(join(REPO_ROOT, 'manifest.local.yml'));
+    const ignored = readFileSync(join(REPO_ROOT, '.gitignore'), 'utf8').split('\n');
+    expect(ignored).toContain('manifest.local.yml');
   });
 
   it('is a version 2 manifest within the schema’s limits', () => {
@@ -86,7 +91,7 @@ describe('slackRequestUrl', () => {
     [FUNCTION_URL, REQUEST_URL],
     ['https://abc.lambda-url.eu-west-1.on.aws', 'https://abc.lambda-url.eu-west-1.on.aws/slack/events'],
     ['https://bot.example.com/slack/events', 'https://bot.example.com/slack/events'],
-    ['https://bot.example.com/custom/path', 'https://bot.example.com/custom/path'],
+    ['https://api.example.com/prod/slack/events', 'https://api.example.com/prod/slack/events'],
     ['http://localhost:3000', 'http://localhost:3000/slack/events'],
     ['http://127.0.0.1:3000/slack/events', 'http://127.0.0.1:3000/slack/events'],
     [`  ${FUNCTION_URL}\n`, REQUEST_URL],
@@ -101,6 +106,7 @@ describe('slackRequestUrl', () => {
     ['', /is not a URL/],
     ['https://user:pass@example.com/', /no user name, password/],
     ['https://example.com/#x', /#fragment/],
+    ['https://bot.example.com/custom/path', /answers Slack at \/slack\/events/],
   ])('refuses %j, saying why', (input, reason) => {
     expect(() => slackRequestUrl(input)).toThrow(ManifestUrlError);
     expect(() => slackRequestUrl(input)).toThrow(reason);
@@ -144,19 +150,74 @@ describe('fillManifest', () => {
   });
 });
 
-describe('updateManifestFile (npm run manifest -- <url>)', () => {
-  it('writes the filled manifest and returns it', () => {
-    const file = join(tempDir(), 'manifest.yml');
-    writeFileSync(file, committedText);
-    const printed = updateManifestFile(file, FUNCTION_URL);
-    expect(readFileSync(file, 'utf8')).toBe(printed);
-    expect(requestUrls(loadYaml(printed))).toEqual({ commands: [REQUEST_URL], interactivity: REQUEST_URL });
+describe('npm run manifest -- <url>', () => {
+  function run(args: string[]) {
+    const dir = tempDir();
+    const template = join(dir, 'manifest.yml');
+    const output = join(dir, 'manifest.local.yml');
+    writeFileSync(template, committedText);
+    let stdout = '';
+    let stderr = '';
+    const code = manifestCommand(args, {
+      template,
+      output,
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+    });
+    return { code, stdout, stderr, template, output };
+  }
+
+  it('prints the filled manifest and writes it to the local file; the template is left as it was', () => {
+    const result = run([FUNCTION_URL]);
+
+    expect(result.code).toBe(0);
+    expect(requestUrls(loadYaml(result.stdout))).toEqual({
+      commands: [REQUEST_URL],
+      interactivity: REQUEST_URL,
+    });
+    expect(readFileSync(result.output, 'utf8')).toBe(result.stdout);
+    expect(readFileSync(result.template, 'utf8')).toBe(committedText);
+    expect(result.stderr).toContain(`Wrote ${result.output}`);
   });
 
-  it('leaves the file alone when the URL is refused', () => {
-    const file = join(tempDir(), 'manifest.yml');
-    writeFileSync(file, committedText);
-    expect(() => updateManifestFile(file, 'http://example.com/')).toThrow(ManifestUrlError);
-    expect(readFileSync(file, 'utf8')).toBe(committedText);
+  it('refuses a URL Slack cannot use: exit code 1, nothing written', () => {
+    const result = run(['http://example.com/']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/only calls https/);
+    expect(existsSync(result.output)).toBe(false);
+    expect(readFileSync(result.template, 'utf8')).toBe(committedText);
+  });
+
+  it.each([[[]], [[FUNCTION_URL, 'extra']]])('prints the usage for arguments %j: exit code 2', (args) => {
+    const result = run(args);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^usage: npm run manifest -- <function-url>/);
+    expect(existsSync(result.output)).toBe(false);
+  });
+});
+
+describe('writeLocalManifest', () => {
+  it('can fill the template again for a new URL, overwriting the local file', () => {
+    const dir = tempDir();
+    const template = join(dir, 'manifest.yml');
+    const output = join(dir, 'manifest.local.yml');
+    writeFileSync(template, committedText);
+
+    writeLocalManifest(template, output, FUNCTION_URL);
+    const second = writeLocalManifest(template, output, 'http://localhost:3000');
+
+    expect(requestUrls(loadYaml(readFileSync(output, 'utf8')))).toEqual({
+      commands: ['http://localhost:3000/slack/events'],
+      interactivity: 'http://localhost:3000/slack/events',
+    });
+    expect(readFileSync(output, 'utf8')).toBe(second);
+    expect(readFileSync(template, 'utf8')).toBe(committedText);
   });
 });

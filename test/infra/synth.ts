@@ -29,14 +29,21 @@ export function fakeBuildOutput(): string {
   return dir;
 }
 
-/** The stack as `cdk synth` builds it; the build output is a stand-in unless `handlerAssetDir` is given. */
-export function synthesize(props: ChatopsStackProps): Synthesized {
+/**
+ * The stack as `cdk synth` builds it; the build output is a stand-in unless `handlerAssetDir` is
+ * given. `prepare` runs before synthesis (to add validation plugins, or a construct under test).
+ */
+export function synthesize(
+  props: ChatopsStackProps,
+  prepare?: (app: App, stack: ChatopsStack) => void,
+): Synthesized {
   const assemblyDir = tempDir();
   const app = new App({ context: CDK_CONTEXT, outdir: assemblyDir });
   const stack = new ChatopsStack(app, 'LambdaChatops', {
     ...props,
     handlerAssetDir: props.handlerAssetDir ?? fakeBuildOutput(),
   });
+  prepare?.(app, stack);
   app.synth();
   return { stack, template: Template.fromStack(stack), assemblyDir };
 }

@@ -2,7 +2,7 @@
 // bot's own stack may assume, from the synthesized templates.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targetSettings } from '../../infra/lib/target-settings';
 import { TargetStack } from '../../infra/lib/target-stack';
 import { parseConfig } from '../../src/config';
@@ -54,6 +54,12 @@ const botAccount = {
 };
 
 describe('the LambdaChatopsTarget stack', () => {
+  // The first synthesis in a process loads aws-cdk-lib's modules (10 s alone, over the 20 s test
+  // timeout when the whole suite shares two cores): done here, under the longer hook timeout.
+  beforeAll(() => {
+    target();
+  });
+
   it('the reader is assumable by both of the bot’s roles, only with the external id, and may set the source identity', () => {
     const trust = roleNamed(target({ externalId: 'acme-7f3k' }), 'lambda-chatops-reader').properties
       .AssumeRolePolicyDocument as Trust;

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error: the build script is plain JavaScript, without type declarations.
 import { buildBundles } from '../../esbuild.config.mjs';
 import { type Harness, requestIdIn, startHarness, textOf, USERS, WORKER_FUNCTION } from '../support/harness';
@@ -27,6 +27,8 @@ beforeAll(async () => {
   const { CHATOPS_CONFIG: _unused, ...env } = h.env;
   Object.assign(process.env, env);
   delete process.env.CHATOPS_CONFIG;
+  // As Lambda sets it from the function's applicationLogLevel: the bundles' INFO lines are dropped.
+  process.env.AWS_LAMBDA_LOG_LEVEL = 'WARN';
   bundled = await import(pathToFileURL(built.handler.outfile).href);
   worker = await import(pathToFileURL(built.worker.outfile).href);
   h.lambda.onInvoke(WORKER_FUNCTION, (payload) =>
@@ -35,6 +37,21 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => h.close());
+
+/** What the bundle wrote to stdout while `call` ran, one JSON object per line. */
+async function loggedBy<T>(call: () => Promise<T>): Promise<{ result: T; lines: unknown[] }> {
+  const written: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    const result = await call();
+    return { result, lines: written.map((line) => JSON.parse(line)) };
+  } finally {
+    stdout.mockRestore();
+  }
+}
 
 describe('dist/handler.mjs', () => {
   it('is an ES module exporting a two-argument async handler', () => {
@@ -89,16 +106,22 @@ describe('dist/handler.mjs', () => {
       string,
       unknown
     >;
-    const refused = await bundled.handler(event, {});
+    const { result: refused, lines } = await loggedBy(() => bundled.handler(event, {}));
 
     expect(answer).toMatchObject({ ok: true, status: 'PENDING' });
     expect(textOf(h.card(answer.requestId as string)?.blocks)).toContain('CI: bundle test');
     expect(refused.statusCode).toBe(400);
+    expect(lines).toEqual([expect.objectContaining({ level: 'WARN', status: 400 })]);
   });
 
-  it('refuses a forged request with 401', async () => {
-    const reply = await bundled.handler(h.commandEvent('status orders', { secret: 'forged' }), {});
+  it('refuses a forged request with 401, and says so in a JSON line on stdout', async () => {
+    const { result: reply, lines } = await loggedBy(() =>
+      bundled.handler(h.commandEvent('status orders', { secret: 'forged' }), { awsRequestId: 'aws-forged' }),
+    );
 
     expect(reply.statusCode).toBe(401);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'WARN', status: 401, awsRequestId: 'aws-forged' }),
+    ]);
   });
 });

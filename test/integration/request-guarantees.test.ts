@@ -181,10 +181,17 @@ describe('a slash command delivered twice', () => {
   it('posts the card on the redelivery when the first delivery never got it to the channel', async () => {
     // The first delivery cannot reach Slack's Web API, and its answer (which carried the card)
     // came too late for Slack, which delivers the command again.
-    const unreachable = createHandler({ ...h.env, SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    h.logs.clear();
+    const unreachable = createHandler(
+      { ...h.env, SLACK_API_URL: 'http://127.0.0.1:9/api/' },
+      { logger: h.logs.logger },
+    );
     const event = h.commandEvent('promote orders dev→test', { base64: false }) as { body: string };
     await unreachable(event, {});
     expect(posted()).toHaveLength(0);
+    expect(h.logs.at('WARN')).toContainEqual(
+      expect.objectContaining({ message: expect.stringContaining('chat.postMessage failed') }),
+    );
 
     const again = await h.command('', { body: event.body });
 

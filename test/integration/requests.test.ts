@@ -284,13 +284,22 @@ describe('requests refused with a clear message and no card', () => {
   });
 
   it('DynamoDB failing while requesting: a clear error, no card, nothing in Lambda changed', async () => {
-    const broken = createHandler({ ...h.env, AUDIT_TABLE_NAME: 'no-such-table' });
+    h.logs.clear();
+    const broken = createHandler({ ...h.env, AUDIT_TABLE_NAME: 'no-such-table' }, { logger: h.logs.logger });
     const reply = (await broken(h.commandEvent('promote orders dev→test'), {})) as { body: string };
 
     expect(textOf(JSON.parse(reply.body).blocks)).toContain(
       'The audit table could not be reached (ResourceNotFoundException)',
     );
     expect(h.slack.calls.filter((call) => call.method === 'chat.postMessage')).toHaveLength(0);
+    // The log says what AWS said, under the sentence for Slack.
+    expect(h.logs.at('ERROR')).toEqual([
+      expect.objectContaining({
+        error: expect.objectContaining({
+          cause: expect.objectContaining({ name: 'ResourceNotFoundException' }),
+        }),
+      }),
+    ]);
   });
 });
 

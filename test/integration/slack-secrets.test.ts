@@ -30,7 +30,7 @@ function lambdaEnv(arn: string) {
 describe('SLACK_SECRET_ARN', () => {
   it('reads the secret once per cold start and answers with it', async () => {
     secrets.putSecret(ARN, { signingSecret: SIGNING_SECRET, botToken: h.slack.botToken });
-    const handler = createHandler(lambdaEnv(ARN));
+    const handler = createHandler(lambdaEnv(ARN), { logger: h.logs.logger });
     const before = secrets.calls.length;
 
     const first = (await handler(h.commandEvent('status orders'), {})) as {
@@ -48,17 +48,37 @@ describe('SLACK_SECRET_ARN', () => {
   it('a secret without the bot token fails with a sentence that names what is missing, not the values', async () => {
     const arn = `${ARN}-incomplete`;
     secrets.putSecret(arn, { signingSecret: SIGNING_SECRET });
-    const handler = createHandler(lambdaEnv(arn));
+    const handler = createHandler(lambdaEnv(arn), { logger: h.logs.logger });
 
     const failure = handler(h.commandEvent('status orders'), {});
 
     await expect(failure).rejects.toThrow('The secret SLACK_SECRET_ARN names lacks botToken');
     await expect(failure).rejects.not.toThrow(SIGNING_SECRET);
+    const logged = h.logs.at('ERROR').at(-1);
+    expect(logged).toMatchObject({
+      message: 'the Slack-facing function could not start',
+      error: { message: expect.stringContaining('lacks botToken') },
+    });
+    expect(h.logs.raw.join('\n')).not.toContain(SIGNING_SECRET);
+  });
+
+  it('a secret that does not exist is an invocation error, logged with AWS’s error name and status', async () => {
+    h.logs.clear();
+    const handler = createHandler(lambdaEnv(`${ARN}-deleted`), { logger: h.logs.logger });
+
+    await expect(handler(h.commandEvent('status orders'), { awsRequestId: 'aws-1' })).rejects.toThrow();
+
+    expect(h.logs.at('ERROR')).toEqual([
+      expect.objectContaining({
+        awsRequestId: 'aws-1',
+        error: expect.objectContaining({ name: 'ResourceNotFoundException', httpStatusCode: 400 }),
+      }),
+    ]);
   });
 
   it('a request with a bad signature is refused with the secret from Secrets Manager too', async () => {
     secrets.putSecret(ARN, { signingSecret: SIGNING_SECRET, botToken: h.slack.botToken });
-    const handler = createHandler(lambdaEnv(ARN));
+    const handler = createHandler(lambdaEnv(ARN), { logger: h.logs.logger });
 
     const reply = (await handler(h.commandEvent('status orders', { secret: 'guessed' }), {})) as {
       statusCode: number;

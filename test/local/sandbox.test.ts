@@ -4,9 +4,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LogLevel } from '@slack/logger';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PlaygroundServer, startPlaygroundServer } from '../../src/local/sandbox/playground-server';
 import { Sandbox, type SandboxSnapshot, WORKER_FUNCTION } from '../../src/local/sandbox/sandbox';
+import { CapturedLogs } from '../support/harness';
 
 const RELEASES = 'C0RELEASES';
 const ORDERS_TEAM = 'G0ORDERSTEAM';
@@ -17,9 +19,11 @@ let server: PlaygroundServer;
 let base: string;
 
 let running = false;
+/** The bot's log lines, kept for assertions instead of printed. */
+const logs = new CapturedLogs(LogLevel.INFO);
 
 async function start(reset: boolean): Promise<void> {
-  sandbox = await Sandbox.start({ dir, reset });
+  sandbox = await Sandbox.start({ dir, reset, logger: logs.logger });
   server = await startPlaygroundServer(sandbox, { port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${server.port}`;
   running = true;
@@ -33,6 +37,7 @@ async function stop(): Promise<void> {
 }
 
 beforeEach(async () => {
+  logs.clear();
   dir ??= await mkdtemp(join(tmpdir(), 'sandbox-'));
   await start(true);
 });
@@ -393,6 +398,8 @@ describe('restarting', () => {
     });
     await sandbox.idle();
     expect((await state()).panel.audit[0]).toMatchObject({ action: 'STALE', alias: 'dev' });
+    // The restarted Slack stand-in no longer has the card: the worker says it could not update it.
+    expect(logs.at('WARN')).toContainEqual(expect.objectContaining({ requestId: requestIdOf(card) }));
   });
 
   it('starts over with --reset', async () => {

@@ -1,6 +1,8 @@
+import { LogLevel } from '@slack/logger';
 import { ErrorCode, WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SlackApiStandIn, type SlackChange } from '../../src/local/stand-ins/slack-api';
+import { CapturedLogs } from '../support/harness';
 
 const TOKEN = 'xoxb-test-token';
 
@@ -8,9 +10,14 @@ let slack: SlackApiStandIn;
 let client: WebClient;
 let now: number;
 
+/** What the Web API client logged (Slack's `response_metadata` messages among them). */
+const logs = new CapturedLogs(LogLevel.INFO);
+beforeEach(() => logs.clear());
+
 function webClient(token: string | undefined = TOKEN): WebClient {
   return new WebClient(token, {
     slackApiUrl: slack.apiUrl,
+    logger: logs.logger,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
@@ -188,6 +195,7 @@ describe('chat.postMessage', () => {
     const error = await platformError(client.chat.postMessage({ channel: 'C0RELEASES', text: '' }));
 
     expect(error.data.error).toBe('no_text');
+    expect(logs.at('WARN').some((line) => line.message.includes('`text` argument is missing'))).toBe(true);
   });
 
   it('refuses text longer than 40000 characters', async () => {
@@ -342,6 +350,8 @@ describe('Block Kit validation', () => {
     expect(messages.some((m) => m.startsWith('[ERROR] ') && m.endsWith(`[json-pointer:${pointer}]`))).toBe(
       true,
     );
+    // The Web API client logs Slack's messages as errors, as it would on Lambda.
+    expect(logs.at('ERROR').some((line) => line.message.endsWith(`[json-pointer:${pointer}]`))).toBe(true);
   });
 
   it('refuses blocks that are not a JSON array with invalid_blocks_format', async () => {

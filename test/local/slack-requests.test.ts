@@ -127,7 +127,7 @@ describe('blockActionBody', () => {
 
 describe('events', () => {
   it.each([
-    ['a Function URL', functionUrlEvent, '/', '$default'],
+    ['a Function URL', functionUrlEvent, '/slack/events', '$default'],
     ['an HTTP API', httpApiEvent, '/slack/events', 'POST /slack/events'],
   ])('wraps the body in %s event, payload format 2.0', (_case, build, path, routeKey) => {
     const event = build({ body: 'a=1', headers: { 'X-Slack-Signature': 'v0=abc' }, base64: true });

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { ConsoleLogger, LogLevel } from '@slack/logger';
+import { LogLevel } from '@slack/logger';
 import { createHandler } from '../../src/handler';
 import { createAuditTable } from '../../src/local/create-audit-table';
 import { startDynamoDb } from '../../src/local/stand-ins/dynamodb';
@@ -19,6 +19,7 @@ import {
   slashCommandBody,
 } from '../../src/local/stand-ins/slack-requests';
 import { StsStandIn } from '../../src/local/stand-ins/sts';
+import { JsonLogger } from '../../src/logger';
 import { createWorker } from '../../src/worker';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -92,6 +93,45 @@ export const DEFAULT_FUNCTIONS: Record<string, FunctionSpec> = {
   },
 };
 
+/** One line the bot logged, parsed: level, message, timestamp and the structured fields. */
+export interface LogLine {
+  level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  message: string;
+  [field: string]: unknown;
+}
+
+/**
+ * What the bot logged, kept for assertions instead of printed: a negative test asserts on the
+ * warning or error it expects, and `npm test`'s output shows only what went wrong. Set
+ * CHATOPS_TEST_LOGS=1 to print every line as well.
+ */
+export class CapturedLogs {
+  readonly raw: string[] = [];
+  readonly lines: LogLine[] = [];
+  readonly logger: JsonLogger;
+
+  constructor(level: LogLevel) {
+    const echo = process.env.CHATOPS_TEST_LOGS === '1';
+    this.logger = new JsonLogger({
+      level,
+      write: (line) => {
+        this.raw.push(line);
+        this.lines.push(JSON.parse(line) as LogLine);
+        if (echo) process.stdout.write(`${line}\n`);
+      },
+    });
+  }
+
+  at(level: LogLine['level']): LogLine[] {
+    return this.lines.filter((line) => line.level === level);
+  }
+
+  clear(): void {
+    this.raw.length = 0;
+    this.lines.length = 0;
+  }
+}
+
 export class TestClock {
   constructor(private at = Date.now()) {}
   now = () => new Date(this.at);
@@ -113,6 +153,8 @@ export interface Harness {
   /** The worker function's handler, which the Lambda stand-in runs for each Invoke of it. */
   worker: (event: unknown, context: unknown) => Promise<unknown>;
   env: Record<string, string>;
+  /** Every line the handler and the worker logged. */
+  logs: CapturedLogs;
   command(text: string, options?: RequestOptions): Promise<HttpReply>;
   /** The signed event of a slash command, for a handler other than the harness's own. */
   commandEvent(text: string, options?: RequestOptions): unknown;
@@ -160,6 +202,8 @@ export async function startHarness(
     slackScopes?: string[];
     /** Other AWS accounts: an STS stand-in, and Lambda checking every call's account and region. */
     accounts?: boolean;
+    /** The bot's log level: `info` by default; `debug` shows what Bolt saw. */
+    logLevel?: `${LogLevel}`;
   } = {},
 ): Promise<Harness> {
   const clock = new TestClock();
@@ -206,8 +250,8 @@ export async function startHarness(
     SLACK_API_URL: slack.apiUrl,
     WORKER_FUNCTION_NAME: WORKER_FUNCTION,
   };
-  const logger = new ConsoleLogger();
-  logger.setLevel(LogLevel.ERROR);
+  const logs = new CapturedLogs((options.logLevel ?? LogLevel.INFO) as LogLevel);
+  const logger = logs.logger;
   const handler = createHandler(env, { clock, logger });
   const worker = createWorker(env, { clock, logger });
   lambda.onInvoke(WORKER_FUNCTION, (payload) => worker(payload, { awsRequestId: randomUUID() }));
@@ -251,6 +295,7 @@ export async function startHarness(
     handler,
     worker,
     env,
+    logs,
     command(text, request = {}) {
       return send(request.body ?? commandBody(text, request), request);
     },

@@ -19,6 +19,7 @@ import {
   paginateListAliases,
   paginateListVersionsByFunction,
 } from '@aws-sdk/client-lambda';
+import type { Logger } from '@slack/logger';
 import { DynamoDbAuditLog } from '../../adapters/dynamodb-audit-log';
 import { loadConfigFile } from '../../config';
 import type { ChatopsConfig } from '../../domain/model';
@@ -78,6 +79,8 @@ export interface SandboxOptions {
   reset?: boolean;
   /** How often the heartbeat invokes the worker; 0 turns it off. Default a minute. */
   heartbeatEveryMs?: number;
+  /** Where the bot's log lines go; JSON lines on stdout, as on Lambda, by default. */
+  logger?: Logger;
 }
 
 export interface FunctionPanel {
@@ -225,8 +228,9 @@ export class Sandbox {
         SLACK_API_URL: slack.apiUrl,
         WORKER_FUNCTION_NAME: WORKER_FUNCTION,
       };
-      const handler = createHandler(env);
-      const worker = createWorker(env);
+      const logging = options.logger ? { logger: options.logger } : {};
+      const handler = createHandler(env, logging);
+      const worker = createWorker(env, logging);
       lambda.createFunction(BOT_FUNCTION, { description: 'The bot: its Slack-facing function' });
       lambda.createFunction(WORKER_FUNCTION, { description: 'The bot: its worker, run by this process' });
       lambda.onInvoke(WORKER_FUNCTION, (payload) => worker(payload, lambdaContext(WORKER_FUNCTION)));

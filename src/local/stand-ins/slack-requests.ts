@@ -127,11 +127,14 @@ export interface EventFields {
 const SLACKBOT_USER_AGENT = 'Slackbot 1.0 (+https://api.slack.com/robots)';
 const SLACK_SOURCE_IP = '54.209.10.3';
 
-/** A Lambda Function URL event (payload format 2.0) carrying a request from Slack. */
+/**
+ * A Lambda Function URL event (payload format 2.0) carrying a request from Slack, to the path
+ * `npm run manifest` gives Slack (`<function URL>/slack/events`).
+ */
 export function functionUrlEvent(fields: EventFields): LambdaFunctionURLEvent {
   const urlId = 'abcdefghijklmnopqrstuvwxyz234567';
   return httpEvent(fields, {
-    rawPath: '/',
+    rawPath: '/slack/events',
     routeKey: '$default',
     accountId: 'anonymous',
     apiId: urlId,

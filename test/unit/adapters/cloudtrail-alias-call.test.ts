@@ -77,7 +77,7 @@ describe('aliasApiCall', () => {
 describe('workerEvent', () => {
   it('tells tasks, heartbeats and alias calls apart, and nothing else is the bot’s', () => {
     expect(
-      workerEvent({ source: 'lambda-chatops/task', task: { kind: 'apply', requestId: 'R1' } })?.type,
+      workerEvent({ source: 'lambda-chatops/task', task: { kind: 'apply', requestId: 'R0000000AB' } })?.type,
     ).toBe('task');
     expect(workerEvent({ kind: 'heartbeat' })?.type).toBe('heartbeat');
     expect(workerEvent(record())?.type).toBe('alias-call');
