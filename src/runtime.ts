@@ -82,7 +82,7 @@ export async function buildShared(
       clock,
       random: options.random ?? ((size) => randomBytes(size)),
     },
-    messenger: new SlackMessenger(web, logger),
+    messenger: new SlackMessenger(web, logger, settings.slackApiUrl),
     logger,
   };
   return { secrets, slack, settings, roles };

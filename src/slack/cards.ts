@@ -9,11 +9,24 @@ import type { Message } from './blocks/common';
 /** Slack's answers that mean "the bot cannot post there": fall back to the response_url. */
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
+/** Where Slack's response URLs live (hooks.slack.com); the API's own origin is added per deployment. */
+const SLACK_RESPONSE_ORIGINS = ['https://hooks.slack.com'];
+
 export class SlackMessenger {
+  private readonly responseOrigins: Set<string>;
+
+  /**
+   * `slackApiUrl`: response URLs may also live on the Web API's origin (a stand-in, an enterprise
+   * proxy). Any other origin is refused: a response_url comes in task events that whoever may
+   * invoke the worker can write, and the bot must not post its answers to an arbitrary host.
+   */
   constructor(
     private readonly client: WebClient,
     private readonly logger: Logger,
-  ) {}
+    slackApiUrl = 'https://slack.com/api/',
+  ) {
+    this.responseOrigins = new Set([...SLACK_RESPONSE_ORIGINS, new URL(slackApiUrl).origin]);
+  }
 
   /** Posts a message in a channel; undefined when the bot may not post there, or Slack failed. */
   async post(channel: string, message: Message): Promise<CardLocation | undefined> {
@@ -79,7 +92,21 @@ export class SlackMessenger {
     });
   }
 
+  private isSlackResponseUrl(responseUrl: string): boolean {
+    try {
+      return this.responseOrigins.has(new URL(responseUrl).origin);
+    } catch {
+      return false;
+    }
+  }
+
   private async respond(responseUrl: string, body: Record<string, unknown>): Promise<boolean> {
+    if (!this.isSlackResponseUrl(responseUrl)) {
+      this.logger.warn('response_url refused: not a Slack response URL', {
+        reason: 'untrusted response_url',
+      });
+      return false;
+    }
     try {
       const response = await fetch(responseUrl, {
         method: 'POST',

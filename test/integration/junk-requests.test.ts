@@ -3,6 +3,8 @@
 // only a request signed with the app's signing secret reaches Bolt. A throw would count as a Lambda
 // error and fire the errors alarm on anonymous traffic. The worker ignores junk events the same way.
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TASK_MARKER } from '../../src/adapters/task-event';
 import {
@@ -245,5 +247,32 @@ describe('the worker, handed junk', () => {
     await expect(h.worker(event, { awsRequestId: randomUUID() })).resolves.toMatchObject({ ok: false });
     expect(h.logs.lines.filter((line) => line.level === 'WARN')).toHaveLength(1);
     expect(h.lambda.calls.length).toBe(before);
+  });
+});
+
+describe('a task event with a response_url that is not Slack’s', () => {
+  it('posts nothing there: whoever may invoke the worker cannot make the bot send its answers elsewhere', async () => {
+    const received: string[] = [];
+    const elsewhere = createServer((request, response) => {
+      received.push(request.url ?? '');
+      response.end('ok');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const { port } = elsewhere.address() as AddressInfo;
+    try {
+      const event = {
+        source: TASK_MARKER,
+        task: { kind: 'versions', fn: 'orders', limit: 5, responseUrl: `http://127.0.0.1:${port}/collect` },
+      };
+
+      await h.worker(event, { awsRequestId: randomUUID() });
+
+      expect(received).toEqual([]);
+      expect(h.logs.lines.filter((line) => line.level === 'WARN').map((line) => line.message)).toContain(
+        'response_url refused: not a Slack response URL',
+      );
+    } finally {
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    }
   });
 });
