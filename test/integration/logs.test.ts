@@ -1,7 +1,14 @@
 // The bot's logs through the real handler and worker (issue 9, "Operations"): JSON lines carrying
 // the invocation's fields, infrastructure errors logged with their real cause, and never a secret.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, requestIdIn, SIGNING_SECRET, startHarness, USERS } from '../support/harness';
+import {
+  DEFAULT_CONFIG,
+  type Harness,
+  requestIdIn,
+  SIGNING_SECRET,
+  startHarness,
+  USERS,
+} from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -142,5 +149,22 @@ describe('secrets', () => {
     const everything = h.logs.raw.join('\n');
     expect(everything).not.toContain(SIGNING_SECRET);
     expect(everything).not.toContain(h.slack.botToken);
+  });
+});
+
+describe('a configuration key this version does not act on yet', () => {
+  it('autoPromote: the bot says at start that nothing is promoted automatically', async () => {
+    const harness = await startHarness({
+      config: `${DEFAULT_CONFIG}drift: { channel: C0RELEASES }\nautoPromote:\n  test: { from: dev, after: 1h }\n`,
+    });
+    try {
+      await harness.command('help');
+
+      expect(harness.logs.lines.map((line) => line.message)).toContain(
+        'autoPromote is configured, but this version does not promote automatically yet',
+      );
+    } finally {
+      await harness.close();
+    }
   });
 });
