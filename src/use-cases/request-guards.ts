@@ -14,6 +14,7 @@ import type { ChangeRequest } from '../domain/request';
 import type { ApprovalRuleName, RequestGuards } from '../domain/request-guards';
 import type { SentencePart } from '../domain/sentence';
 import { decideStageOrder, type StageVerdict, stageReasonText } from '../domain/stage-order';
+import type { LockSet } from '../ports';
 import { allSettledOrThrow } from './all-settled-or-throw';
 import type { Deps } from './deps';
 
@@ -29,6 +30,8 @@ export interface GuardInput {
   skipStages?: boolean | undefined;
   /** `--override <reason>`. */
   override?: string | undefined;
+  /** The function's locks, when the caller read them already (beside its own first reads). */
+  locks?: LockSet;
 }
 
 /**
@@ -39,7 +42,10 @@ export interface GuardInput {
 export async function checkRequestGuards(deps: Deps, input: GuardInput): Promise<RequestGuards> {
   const { config } = deps;
   const { fn, alias, requester } = input;
-  const [lockSet, stage] = await allSettledOrThrow([deps.locks.read(fn.key), stageVerdict(deps, input)]);
+  const [lockSet, stage] = await allSettledOrThrow([
+    input.locks ?? deps.locks.read(fn.key),
+    stageVerdict(deps, input),
+  ]);
   const now = deps.clock.now();
 
   const locked = mayPassLocks(lockSet.locks, fn.key, alias, requester, now);

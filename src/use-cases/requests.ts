@@ -30,7 +30,7 @@ import {
 } from '../domain/request';
 import { diffVersions } from '../domain/version-diff';
 import { templatesFor } from '../domain/version-metadata';
-import type { AliasLease, CardLocation } from '../ports';
+import type { AliasLease, CardLocation, LockSet } from '../ports';
 import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
 import { approvalVerdict, checkRequestGuards } from './request-guards';
@@ -88,9 +88,11 @@ interface Plan {
 }
 
 // Round trips in a row (issue 12 measures them): 1. the alias's lease, taken alongside the first
-// reads (the aliases, and an explicit version read fresh from AWS, so its check costs no round
-// trip of its own); 2. the versions' details (from the container's cache when warm) beside the
-// guardrails' reads (locks); 3. the REQUESTED write; 4. the card; 5. its location. The lease is
+// reads (the aliases, the function's locks, and an explicit version read fresh from AWS, so its
+// check costs no round trip of its own); 2. the versions' details (from the container's cache when
+// warm) and, only for an explicit version or a `minSoak`, where it ran on the previous stage;
+// 3. the REQUESTED write; 4. the card; 5. its location. Warm, a promotion between stages makes
+// no call in round 2: four in a row. The lease is
 // taken before the reads have validated the command, so a refused command lets it go again before
 // answering. A rollback's target version is read fresh in round 2 (it is known only once round 1
 // has read the alias's last applied change).
@@ -184,7 +186,13 @@ async function openRequest(
     requester: who.user,
     at: deps.clock.now().toISOString(),
   };
-  const [planned, held] = await Promise.allSettled([plan(), holdAlias(deps, lease)]);
+  // The function's locks are read beside the lease and the plan's reads: the guardrails then
+  // cost no round trip of their own (in a row) for a promotion between stages.
+  const [planned, held, locks] = await Promise.allSettled([
+    plan(),
+    holdAlias(deps, lease),
+    deps.locks.read(fn.key),
+  ]);
   const release = async () => {
     if (held.status === 'fulfilled' && held.value.fresh)
       await deps.requests.releaseAlias(fn.key, alias, id).catch(() => undefined);
@@ -192,7 +200,8 @@ async function openRequest(
   try {
     if (planned.status === 'rejected') throw planned.reason;
     if (held.status === 'rejected') throw held.reason;
-    const made = await createRequest(deps, { ...planned.value, fn, id, who });
+    if (locks.status === 'rejected') throw locks.reason;
+    const made = await createRequest(deps, { ...planned.value, locks: locks.value, fn, id, who });
     if (made.redelivered && !holdsAlias(made.state, deps.clock.now())) await release();
     return made;
   } catch (error) {
@@ -246,7 +255,7 @@ function requestIdFor(deps: Deps, who: Requester): string {
 
 async function createRequest(
   deps: Deps,
-  input: Plan & { fn: ManagedFunction; id: string; who: Requester },
+  input: Plan & { fn: ManagedFunction; id: string; who: Requester; locks?: LockSet },
 ): Promise<Requested> {
   const { config, registry, clock } = deps;
   const { fn, target, toVersion, who } = input;
@@ -268,6 +277,7 @@ async function createRequest(
       sourceAlias: input.sourceAlias,
       requester: who.user,
       ...input.options,
+      ...(input.locks ? { locks: input.locks } : {}),
     }),
   ]);
   const now = clock.now();
