@@ -1,9 +1,11 @@
 // Ports: what the use cases need from the outside world, named for what they do. Adapters in
 // src/adapters implement them for AWS; tests and the sandbox reach those adapters over HTTP.
 
+import type { MetricWindow, VersionMetrics } from './domain/health';
 import type { Lock } from './domain/lock';
 import type { AliasInfo, VersionInfo } from './domain/model';
 import type { AuditEvent, ChangeRequest, StepClaim } from './domain/request';
+import type { Tick } from './domain/rollout';
 
 export interface LambdaRegistry {
   /** Every alias of a function. */
@@ -47,7 +49,37 @@ export interface WorkQueue {
 export type AsyncTask =
   | { kind: 'versions'; fn: string; limit: number; responseUrl: string }
   /** Apply an approved request: UpdateAlias, record the outcome, replace the card. */
-  | { kind: 'apply'; requestId: string; responseUrl?: string };
+  | { kind: 'apply'; requestId: string; responseUrl?: string }
+  /** A rollout step's timer (EventBridge Scheduler's Input): judge the step and take the next. */
+  | ({ kind: 'rollout.tick' } & Tick)
+  /** After Promote now or Resume: the worker takes the rollout's next move (or re-arms its timer). */
+  | { kind: 'rollout.continue'; requestId: string }
+  /** Roll back clicked by an allowed user: the worker moves the alias back and records it. */
+  | { kind: 'rollout.rollback'; requestId: string; actor: string; responseUrl?: string };
+
+/** The rollout's timer: one one-time schedule per step (worker only, DESIGN.md 3a). */
+export interface RolloutScheduler {
+  /**
+   * Makes sure `tick` is delivered to the worker at `at`. Idempotent: the schedule's name is the
+   * tick's, so a retried or repeated call for the same tick schedules it once.
+   */
+  schedule(tick: Tick, at: Date, variant?: string): Promise<void>;
+  /** Removes the tick's schedule if it has not fired (a rollout that ended early); none is fine. */
+  cancel(tick: Tick): Promise<void>;
+}
+
+/** What a rollout step is judged by (worker only). */
+export interface MetricsReader {
+  /** One version's Invocations and Errors through one alias over `window` (sums; no data is 0). */
+  versionMetrics(query: {
+    functionName: string;
+    alias: string;
+    version: string;
+    window: MetricWindow;
+  }): Promise<VersionMetrics>;
+  /** Of `names`, the alarms now in ALARM. */
+  alarmsInAlarm(names: string[]): Promise<string[]>;
+}
 
 /** The outcome of asking for a step's claim (see StepClaim). */
 export type ClaimResult =

@@ -5,19 +5,23 @@
 // these events at least once, sometimes concurrently: every task is safe to run twice (see
 // applyRequest's claim).
 import { randomUUID } from 'node:crypto';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Logger } from '@slack/logger';
 import { actingAs } from './adapters/acting-identity';
 import { AwsAliasUpdater } from './adapters/aws-alias-updater';
+import { CloudWatchMetricsReader } from './adapters/cloudwatch-metrics-reader';
 import { DynamoDbDriftCards } from './adapters/dynamodb-drift-cards';
 import { DynamoDbPeriodSlots } from './adapters/dynamodb-period-slots';
+import { EventBridgeRolloutScheduler, UnconfiguredScheduler } from './adapters/eventbridge-rollout-scheduler';
 import { InProcessWorkQueue } from './adapters/in-process-work-queue';
 import { lambdaClients } from './adapters/lambda-clients';
 import { workerEvent } from './adapters/worker-event';
 import { isCiPromoteEvent } from './domain/ci-promote';
 import { CI_ACTOR } from './domain/request';
-import { readWorkerEnv } from './env';
+import { readWorkerEnv, type WorkerEnv } from './env';
 import { addLogFields, JsonLogger, logLevelFrom, withLogFields } from './logger';
 import { awsRequestIdOf, buildShared, once, type RuntimeOptions } from './runtime';
 import { answerCiPromote } from './slack/ci-promote';
@@ -34,14 +38,16 @@ export function createWorker(
 ): WorkerHandler {
   const logger = options.logger ?? new JsonLogger({ level: logLevelFrom(env.AWS_LAMBDA_LOG_LEVEL) });
   let queue: InProcessWorkQueue | undefined;
-  const runtime = once(async (): Promise<WorkerSlackDeps> => {
+  // The invocation being run (Lambda runs one at a time per container): work the worker hands
+  // itself runs in it, with its rollout timer.
+  let current: WorkerSlackDeps;
+  const built = once(async () => {
     const settings = readWorkerEnv(env);
     const lambda = new LambdaClient({});
-    let self: WorkerSlackDeps;
     // Work the worker hands itself runs in this invocation, after what it is doing (and before the
     // invocation ends: Lambda freezes the container once the handler has returned).
     const dynamo = new DynamoDBClient({});
-    const own = new InProcessWorkQueue((task) => runTask(task, self, randomUUID()));
+    const own = new InProcessWorkQueue((task) => runTask(task, current, randomUUID()));
     queue = own;
     const { slack, roles } = await buildShared(settings, lambda, () => own, { ...options, logger });
     const promoters = lambdaClients({
@@ -50,7 +56,7 @@ export function createWorker(
       kind: 'promoter',
       ...(roles ? { roles } : {}),
     });
-    self = {
+    const self: WorkerSlackDeps = {
       ...slack,
       deps: {
         ...slack.deps,
@@ -58,12 +64,18 @@ export function createWorker(
         acting: actingAs,
         slots: new DynamoDbPeriodSlots(settings.auditTableName, dynamo),
         driftCards: new DynamoDbDriftCards(settings.auditTableName, dynamo),
+        metrics: new CloudWatchMetricsReader(new CloudWatchClient({})),
+        scheduler: new UnconfiguredScheduler('the worker has not been invoked yet'),
       },
     };
-    return self;
+    return { slack: self, settings, schedulerClient: new SchedulerClient({}) };
   });
   return (event, context) => {
     const awsRequestId = awsRequestIdOf(context) ?? randomUUID();
+    const runtime = async () => {
+      current = withScheduler(await built(), context);
+      return current;
+    };
     return withLogFields({ awsRequestId }, async () => {
       try {
         return await handle(runtime, event, context, logger);
@@ -72,6 +84,28 @@ export function createWorker(
       }
     });
   };
+}
+
+/**
+ * The worker's dependencies for one invocation: the rollout timer targets this very function, whose
+ * ARN comes with each invocation (the context's invokedFunctionArn).
+ */
+function withScheduler(
+  built: { slack: WorkerSlackDeps; settings: WorkerEnv; schedulerClient: SchedulerClient },
+  context: unknown,
+): WorkerSlackDeps {
+  const { slack, settings, schedulerClient } = built;
+  const targetArn = (context as { invokedFunctionArn?: unknown } | null)?.invokedFunctionArn;
+  const { schedulerRoleArn: roleArn, scheduleGroupName: groupName } = settings;
+  const scheduler =
+    typeof targetArn === 'string' && targetArn && roleArn && groupName
+      ? new EventBridgeRolloutScheduler({ groupName, roleArn, targetArn }, schedulerClient)
+      : new UnconfiguredScheduler(
+          roleArn && groupName
+            ? 'the invocation context has no invokedFunctionArn'
+            : 'SCHEDULER_ROLE_ARN and SCHEDULE_GROUP_NAME must be set on the worker',
+        );
+  return { ...slack, deps: { ...slack.deps, scheduler } };
 }
 
 async function handle(
@@ -102,7 +136,7 @@ async function handle(
       const { task } = received;
       addLogFields({
         task: task.kind,
-        ...(task.kind === 'apply' ? { requestId: task.requestId } : { function: task.fn }),
+        ...('requestId' in task ? { requestId: task.requestId } : { function: task.fn }),
       });
       // Lambda's request id names the invocation: its retries of the same event keep it.
       await runTask(task, await runtime(), invocationId(context));

@@ -46,7 +46,25 @@ function isTask(task: unknown): task is AsyncTask {
         REQUEST_ID.test(fields.requestId) &&
         (fields.responseUrl === undefined || isString(fields.responseUrl))
       );
+    case 'rollout.tick':
+      return (
+        isRequestId(fields.requestId) &&
+        Number.isInteger(fields.step) &&
+        (fields.step as number) > 0 &&
+        Number.isInteger(fields.extension) &&
+        (fields.extension as number) >= 0
+      );
+    case 'rollout.continue':
+      return isRequestId(fields.requestId);
+    case 'rollout.rollback':
+      return (
+        isRequestId(fields.requestId) &&
+        isString(fields.actor) &&
+        (fields.responseUrl === undefined || isString(fields.responseUrl))
+      );
     default:
       return false;
   }
 }
+
+const isRequestId = (value: unknown): value is string => isString(value) && REQUEST_ID.test(value);

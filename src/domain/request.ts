@@ -3,7 +3,7 @@
 // the next sequence number. The store refuses a second event with the same number, so
 // concurrent clicks cannot both take a step: the loser reloads and decides again.
 import { type ApprovalProgress, countApprovals, givenApprovals, progressOf } from './approvals';
-import type { LinkTemplates } from './config-model';
+import type { LinkTemplates, RolloutPlan } from './config-model';
 import type { ApprovalRule } from './model';
 import type { ApprovalRuleName, RequestGuards } from './request-guards';
 import type { VersionDiff } from './version-diff';
@@ -94,6 +94,8 @@ export interface ChangeRequest {
   links?: LinkTemplates;
   /** Set when the request came from CI (`ci.promote`), not from a Slack user. */
   origin?: CiOrigin;
+  /** A canary or linear rollout (DESIGN.md 3a); absent, the alias moves all at once. */
+  rollout?: RolloutPlan;
 }
 
 /**
@@ -126,7 +128,10 @@ export type RequestStatus =
   | 'PENDING'
   /** Enough approvals: the alias update is under way (or its invocation died; see `needsRecovery`). */
   | 'APPLYING'
+  /** A rollout under way: traffic shifted to the new version, or paused (see rollout.ts). */
+  | 'ROLLING_OUT'
   | 'APPLIED'
+  | 'ROLLED_BACK'
   | 'REJECTED'
   | 'CANCELLED'
   | 'EXPIRED'
@@ -152,10 +157,11 @@ const TERMINAL: Partial<Record<AuditAction, RequestStatus>> = {
   APPLIED: 'APPLIED',
   STALE: 'STALE',
   FAILED: 'FAILED',
+  ROLLED_BACK: 'ROLLED_BACK',
 };
 
 export function isOpen(status: RequestStatus): boolean {
-  return status === 'PENDING' || status === 'APPLYING';
+  return status === 'PENDING' || status === 'APPLYING' || status === 'ROLLING_OUT';
 }
 
 /** Folds a request's events (ordered by seq) into its state. */
@@ -177,6 +183,10 @@ export function foldRequest(request: ChangeRequest, events: AuditEvent[]): Reque
       state.approvals.push(event.actor);
       state.progress = countApprovals(request, givenApprovals(events.slice(0, events.indexOf(event) + 1)));
       if (state.progress.complete) state.status = 'APPLYING';
+    } else if (event.action === 'SHIFTED' || event.action === 'PAUSED') {
+      // The rollout's first move (or a pause before it) settles the APPLYING step: the rollout's
+      // own fold (rollout.ts) says the rest.
+      state.status = 'ROLLING_OUT';
     }
   }
   return state;
@@ -201,7 +211,8 @@ export type Click = {
 
 /** Decides what a click does to a request, at `now`. Pure: the caller stores the event. */
 export function decideClick(state: RequestState, click: Click, now: Date): Decision {
-  if (state.status === 'APPLYING') return { kind: 'noop', reason: 'applying' };
+  if (state.status === 'APPLYING' || state.status === 'ROLLING_OUT')
+    return { kind: 'noop', reason: 'applying' };
   if (!isOpen(state.status)) return { kind: 'noop', reason: 'closed' };
   if (now.getTime() >= Date.parse(state.request.expiresAt)) {
     return { kind: 'append', event: eventFor(state.request, 'EXPIRED', 'system', now), next: 'closed' };
@@ -256,7 +267,8 @@ function uselessApprovalReason(state: RequestState): string {
 
 /** The requester withdraws a pending request. */
 export function decideCancel(state: RequestState, actor: string, now: Date): Decision {
-  if (state.status === 'APPLYING') return { kind: 'noop', reason: 'applying' };
+  if (state.status === 'APPLYING' || state.status === 'ROLLING_OUT')
+    return { kind: 'noop', reason: 'applying' };
   if (!isOpen(state.status)) return { kind: 'noop', reason: 'closed' };
   if (actor !== state.request.requester) return { kind: 'noop', reason: 'not-requester' };
   if (now.getTime() >= Date.parse(state.request.expiresAt)) {

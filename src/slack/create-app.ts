@@ -5,6 +5,7 @@ import { registerActingIdentity } from './acting-middleware';
 import type { SlackDeps } from './context';
 import { registerDriftButtons } from './listeners/actions/drift-buttons';
 import { registerRequestButtons } from './listeners/actions/request-buttons';
+import { registerRolloutButtons } from './listeners/actions/rollout-buttons';
 import { registerLambdaCommand } from './listeners/commands/lambda-command';
 import { registerWorkspaceGuard } from './workspace-guard';
 
@@ -32,5 +33,6 @@ export function createApp(secrets: SlackSecrets, slack: SlackDeps, options: { sl
   registerLambdaCommand(app, slack);
   registerRequestButtons(app, slack);
   registerDriftButtons(app, slack);
+  registerRolloutButtons(app, slack);
   return { app, receiver };
 }

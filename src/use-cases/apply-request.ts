@@ -50,7 +50,8 @@ export interface ApplyResult extends StoredState {
   waitingFor?: Lock;
 }
 
-interface Outcome {
+/** APPLIED here means "the alias moved as asked"; a rollout step records its own action. */
+export interface Outcome {
   action: Extract<AuditAction, 'APPLIED' | 'STALE' | 'FAILED'>;
   reason?: string;
   revisionId?: string;
@@ -91,7 +92,17 @@ export async function applyRequest(deps: WorkerDeps, requestId: string, owner: s
     const lastApprover = state.approvals[state.approvals.length - 1] ?? 'system';
     // The approver whose click completed the request is the person who moved the alias.
     const outcome = await deps.acting({ user: lastApprover, purpose: requestId }, () =>
-      moveAlias(deps, state.request, step, claim.previous !== undefined),
+      moveAlias(
+        deps,
+        state.request,
+        {
+          step,
+          expectedRevisionId: state.request.fromRevisionId,
+          version: state.request.toVersion,
+          weights: {},
+        },
+        claim.previous !== undefined,
+      ),
     );
     const event: AuditEvent = {
       ...eventFor(
@@ -111,24 +122,38 @@ export async function applyRequest(deps: WorkerDeps, requestId: string, owner: s
   throw new ChatopsError('CONFLICT', `Request ${requestId} kept changing while being applied.`);
 }
 
-async function moveAlias(
+/** One alias move of a request's step: where to, and from which RevisionId only. */
+export interface AliasMove {
+  step: number;
+  expectedRevisionId: string;
+  version: string;
+  weights: Record<string, number>;
+}
+
+/**
+ * Moves the alias for one claimed step, only from `expectedRevisionId`. `mayHaveCalled`: an
+ * earlier holder of this step's claim may already have made the call (its answer lost); then
+ * the step's marker in the alias's description tells whether the move that happened was ours.
+ */
+export async function moveAlias(
   deps: WorkerDeps,
   request: ChangeRequest,
-  step: number,
+  move: AliasMove,
   mayHaveCalled: boolean,
 ): Promise<Outcome> {
-  const marker = changeMarker(request.id, step);
+  const marker = changeMarker(request.id, move.step);
+  const expected = move.expectedRevisionId;
   const ours = (alias: AliasInfo) =>
-    mayHaveCalled && alias.revisionId !== request.fromRevisionId && hasMarker(alias.description, marker);
+    mayHaveCalled && alias.revisionId !== expected && hasMarker(alias.description, marker);
   const before = await deps.registry.getAlias(request.functionName, request.alias);
-  if (before.revisionId !== request.fromRevisionId) {
+  if (before.revisionId !== expected) {
     return ours(before) ? { action: 'APPLIED', revisionId: before.revisionId } : stale(request, before);
   }
   try {
     const after = await deps.aliases.updateAlias(request.functionName, request.alias, {
-      version: request.toVersion,
-      revisionId: request.fromRevisionId,
-      weights: {},
+      version: move.version,
+      revisionId: expected,
+      weights: move.weights,
       description: withMarker(before.description, marker),
     });
     return { action: 'APPLIED', revisionId: after.revisionId };
@@ -137,15 +162,16 @@ async function moveAlias(
     // The call may have gone through with its answer lost (the SDK's retry then meets 412, or
     // gives up): the alias says whether it did.
     const now = await deps.registry.getAlias(request.functionName, request.alias).catch(() => undefined);
-    if (now && now.revisionId !== request.fromRevisionId && hasMarker(now.description, marker)) {
+    if (now && now.revisionId !== expected && hasMarker(now.description, marker)) {
       return { action: 'APPLIED', revisionId: now.revisionId };
     }
-    const moved = error.code === 'ALIAS_MOVED' || (now && now.revisionId !== request.fromRevisionId);
+    const moved = error.code === 'ALIAS_MOVED' || (now && now.revisionId !== expected);
     return moved ? stale(request, now) : { action: 'FAILED', reason: error.message };
   }
 }
 
-function stale(request: ChangeRequest, alias: AliasInfo | undefined): Outcome {
+/** STALE, saying where the alias is now. */
+export function stale(request: ChangeRequest, alias: AliasInfo | undefined): Outcome {
   const where = alias
     ? ` (now at version ${alias.version}${isSplit(alias) ? `, ${describeSplit(alias)}` : ''})`
     : '';

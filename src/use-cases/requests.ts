@@ -2,6 +2,7 @@
 // approved one exactly once. Every step is one conditional append to the request's events;
 // a writer that loses a race reloads and decides again on the new state.
 import { createHash } from 'node:crypto';
+import type { RolloutPlan } from '../domain/config-model';
 import { AliasBusyError, ChatopsError } from '../domain/errors';
 import {
   type AliasInfo,
@@ -11,6 +12,7 @@ import {
   trafficShares,
   type VersionInfo,
 } from '../domain/model';
+import type { RequestedRollout } from '../domain/parse-command';
 import { mayRequestIn, ruleFor } from '../domain/policy';
 import {
   type AuditEvent,
@@ -28,6 +30,7 @@ import {
   type StepClaim,
   type VersionSummary,
 } from '../domain/request';
+import { rolloutPlanFor } from '../domain/rollout-plan';
 import { diffVersions } from '../domain/version-diff';
 import { templatesFor } from '../domain/version-metadata';
 import type { AliasLease, CardLocation, LockSet } from '../ports';
@@ -72,7 +75,10 @@ export interface GuardOptions {
   override?: string | undefined;
 }
 
-export type PromoteInput = { fn: string; to: string } & ({ from: string } | { version: string }) &
+export type PromoteInput = { fn: string; to: string; rollout?: RequestedRollout | undefined } & (
+  | { from: string }
+  | { version: string }
+) &
   GuardOptions;
 
 /** What a request is about, read from AWS; `toInfo` when already read (fresh). */
@@ -85,6 +91,8 @@ interface Plan {
   freshTo?: boolean;
   sourceAlias?: string;
   options?: GuardOptions;
+  /** A canary or linear rollout (promotions only). */
+  rollout?: RolloutPlan;
 }
 
 // Round trips in a row (issue 12 measures them): 1. the alias's lease, taken alongside the first
@@ -102,6 +110,9 @@ export async function requestPromotion(deps: Deps, input: PromoteInput, who: Req
   checkChannel(deps, who.channel);
   const explicit = 'version' in input ? input.version : undefined;
   const options: GuardOptions = { skipStages: input.skipStages, override: input.override };
+  // A rollout's plan is fixed when requested: the card shows what the approvers agree to.
+  const plan = rolloutPlanFor(deps.config.rollouts, input.to, input.rollout);
+  const rollout = plan.steps.length > 0 ? { rollout: plan } : {};
   if (explicit === LATEST) throw latestRefused(`\`${input.to}\` cannot be pointed at $LATEST`);
   return openRequest(deps, fn, input.to, who, async (): Promise<Plan> => {
     const [target, source, toInfo] = await allSettledOrThrow([
@@ -113,7 +124,14 @@ export async function requestPromotion(deps: Deps, input: PromoteInput, who: Req
         : deps.registry.getVersion(fn.functionName, explicit, { fresh: true }),
     ]);
     if (source === undefined || !('from' in input)) {
-      return { kind: 'promote', target, toVersion: explicit ?? '', ...(toInfo ? { toInfo } : {}), options };
+      return {
+        kind: 'promote',
+        target,
+        toVersion: explicit ?? '',
+        ...(toInfo ? { toInfo } : {}),
+        options,
+        ...rollout,
+      };
     }
     if (source.version === LATEST) {
       throw latestRefused(`\`${input.from}\` points at $LATEST`);
@@ -125,7 +143,14 @@ export async function requestPromotion(deps: Deps, input: PromoteInput, who: Req
           `Promote an explicit version instead: \`/lambda promote ${fn.key} ${input.to} <version>\`.`,
       );
     }
-    return { kind: 'promote', target, toVersion: source.version, sourceAlias: input.from, options };
+    return {
+      kind: 'promote',
+      target,
+      toVersion: source.version,
+      sourceAlias: input.from,
+      options,
+      ...rollout,
+    };
   });
 }
 
@@ -306,6 +331,7 @@ async function createRequest(
     guards,
     links: templatesFor(config.links, fn.links),
     ...(who.origin === undefined ? {} : { origin: who.origin }),
+    ...(input.rollout ? { rollout: input.rollout } : {}),
   };
   const requested: AuditEvent = { ...eventFor(request, 'REQUESTED', who.user, now), seq: 1 };
   if (await deps.requests.create(request, requested)) {

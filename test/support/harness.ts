@@ -9,9 +9,11 @@ import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { LogLevel } from '@slack/logger';
 import { createHandler } from '../../src/handler';
 import { createAuditTable } from '../../src/local/create-audit-table';
+import { CloudWatchStandIn } from '../../src/local/stand-ins/cloudwatch';
 import { startDynamoDb } from '../../src/local/stand-ins/dynamodb';
 import { DynamoDbProxy } from '../../src/local/stand-ins/dynamodb-proxy';
 import { type FunctionSpec, LambdaApiStandIn } from '../../src/local/stand-ins/lambda-api';
+import { SchedulerStandIn } from '../../src/local/stand-ins/scheduler';
 import { SlackApiStandIn } from '../../src/local/stand-ins/slack-api';
 import {
   blockActionBody,
@@ -33,6 +35,9 @@ export const BOT_PRINCIPAL = {
   secretAccessKey: 'stand-in-secret',
   arn: 'arn:aws:iam::123456789012:role/lambda-chatops-handler',
 };
+export const WORKER_ARN = `arn:aws:lambda:us-east-1:123456789012:function:${WORKER_FUNCTION}`;
+export const SCHEDULE_GROUP = 'lambda-chatops-rollouts';
+export const SCHEDULER_ROLE = 'arn:aws:iam::123456789012:role/lambda-chatops-scheduler';
 
 /** Demo people: a developer, approvers, prod approvers (one through a user group). */
 export const USERS = {
@@ -145,6 +150,9 @@ export interface Harness {
   /** With `accounts` only. */
   sts: StsStandIn | undefined;
   slack: SlackApiStandIn;
+  /** EventBridge Scheduler: its schedules fire on the test clock (see `advance`). */
+  scheduler: SchedulerStandIn;
+  cloudwatch: CloudWatchStandIn;
   dynamo: DynamoDBClient;
   /** Every DynamoDB call of the bot goes through it: inject faults with `failNext`. */
   dynamoFaults: DynamoDbProxy;
@@ -159,12 +167,16 @@ export interface Harness {
   /** The signed event of a slash command, for a handler other than the harness's own. */
   commandEvent(text: string, options?: RequestOptions): unknown;
   click(requestId: string, action: 'approve' | 'reject', options?: ClickOptions): Promise<HttpReply>;
+  /** A click on any of the bot's buttons (`rollout.pause`…) whose value is the request id. */
+  press(actionId: string, requestId: string, options?: ClickOptions): Promise<HttpReply>;
   /** The channel message that carries a request's card. */
   card(requestId: string, channel?: string): { ts: string; text: string; blocks: unknown[] } | undefined;
   /** A request's audit items, as a user would query them. */
   events(requestId: string): Promise<Record<string, string>[]>;
   /** Waits for the bot's asynchronous invocations to finish. */
   settle(): Promise<void>;
+  /** Moves the test clock on, fires the schedules then due (the worker runs them), and settles. */
+  advance(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -214,6 +226,10 @@ export async function startHarness(
   const sts = options.accounts ? await StsStandIn.start({ clock: clock.now }) : undefined;
   sts?.addPrincipal(BOT_PRINCIPAL);
   const lambda = await LambdaApiStandIn.start(sts ? { identities: sts } : {});
+  const now = () => clock.now().getTime();
+  const scheduler = await SchedulerStandIn.start({ clock: now, retryDelayMs: () => 1000 });
+  scheduler.createScheduleGroup(SCHEDULE_GROUP);
+  const cloudwatch = await CloudWatchStandIn.start({ clock: now });
   const slack = await SlackApiStandIn.start({
     team: { id: TEAM, domain: 'test', name: 'Test' },
     ...(options.slackScopes ? { scopes: options.slackScopes } : {}),
@@ -231,6 +247,8 @@ export async function startHarness(
     AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
     AWS_ENDPOINT_URL_LAMBDA: lambda.url,
     ...(sts ? { AWS_ENDPOINT_URL_STS: sts.url } : {}),
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
   });
   const dynamo = new DynamoDBClient({});
   await createAuditTable(dynamo, TABLE);
@@ -253,8 +271,16 @@ export async function startHarness(
   const logs = new CapturedLogs((options.logLevel ?? LogLevel.INFO) as LogLevel);
   const logger = logs.logger;
   const handler = createHandler(env, { clock, logger });
-  const worker = createWorker(env, { clock, logger });
-  lambda.onInvoke(WORKER_FUNCTION, (payload) => worker(payload, { awsRequestId: randomUUID() }));
+  const worker = createWorker(
+    { ...env, SCHEDULER_ROLE_ARN: SCHEDULER_ROLE, SCHEDULE_GROUP_NAME: SCHEDULE_GROUP },
+    { clock, logger },
+  );
+  const context = () => ({ awsRequestId: randomUUID(), invokedFunctionArn: WORKER_ARN });
+  lambda.onInvoke(WORKER_FUNCTION, (payload) => worker(payload, context()));
+  // A throw is a failed delivery: Scheduler retries it, as it would a failed Lambda invocation.
+  scheduler.onTarget(WORKER_ARN, async (input) => {
+    await worker(JSON.parse(input), context());
+  });
 
   const sign = (body: string, request: RequestOptions) =>
     signedSlackEvent(request.secret ?? SIGNING_SECRET, body, {
@@ -289,6 +315,8 @@ export async function startHarness(
     lambda,
     sts,
     slack,
+    scheduler,
+    cloudwatch,
     dynamo,
     dynamoFaults,
     clock,
@@ -303,6 +331,9 @@ export async function startHarness(
       return sign(commandBody(text, request), request);
     },
     click(requestId, action, request = {}) {
+      return harness.press(`request.${action}`, requestId, request);
+    },
+    press(actionId, requestId, request = {}) {
       const user = request.user ?? USERS.approver;
       const channel = request.channel ?? CHANNELS.releases;
       const messageTs = request.messageTs ?? harness.card(requestId, channel)?.ts ?? '0000000000.000000';
@@ -314,7 +345,7 @@ export async function startHarness(
           channelId: channel,
           messageTs,
           responseUrl: request.responseUrl ?? slack.responseUrl({ channel, user, messageTs }),
-          actionId: `request.${action}`,
+          actionId,
           value: requestId,
           ...(request.actionTs ? { actionTs: request.actionTs } : {}),
         });
@@ -339,10 +370,22 @@ export async function startHarness(
       );
     },
     settle: () => lambda.idle(),
+    async advance(ms) {
+      clock.advance(ms);
+      await scheduler.fireDue();
+      await lambda.idle();
+    },
     async close() {
       await lambda.idle();
       dynamo.destroy();
-      await Promise.all([lambda.close(), slack.close(), dynamoFaults.close(), sts?.close()]);
+      await Promise.all([
+        lambda.close(),
+        slack.close(),
+        dynamoFaults.close(),
+        sts?.close(),
+        scheduler.close(),
+        cloudwatch.close(),
+      ]);
       await db.close();
     },
   };

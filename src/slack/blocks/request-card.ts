@@ -13,6 +13,7 @@ import { sentenceMrkdwn } from '../../domain/sentence';
 import { stageReasonText } from '../../domain/stage-order';
 import { shortHash } from '../../domain/version-diff';
 import { context, fields, header, type Message, plural, safe, section } from './common';
+import { planLines, rolloutCardFor } from './rollout-card';
 import { describeVersion } from './version-source';
 
 export const APPROVE_ACTION = 'request.approve';
@@ -30,6 +31,14 @@ export interface CardOptions {
 
 export function requestCard(state: RequestState, options: CardOptions = {}): Message {
   const { request } = state;
+  // Approved, a canary or linear rollout's card becomes its live rollout card.
+  if (
+    request.rollout &&
+    request.rollout.steps.length > 0 &&
+    state.status !== 'PENDING' &&
+    !isEndedUnapplied(state)
+  )
+    return rolloutCardFor(state);
   const verb = request.kind === 'rollback' ? 'Roll back' : 'Promote';
   const title = `${verb} ${request.function}: ${request.alias} ${request.fromVersion} → ${request.toVersion}`;
   const blocks: KnownBlock[] = [header(title)];
@@ -46,6 +55,7 @@ export function requestCard(state: RequestState, options: CardOptions = {}): Mes
     ]),
   );
   blocks.push(section(changesText(state)));
+  if (request.rollout && request.rollout.steps.length > 0) blocks.push(fields(planLines(request.rollout)));
   if (Object.keys(request.fromWeights).length > 0) {
     const split = Object.entries(request.fromWeights)
       .map(([version, weight]) => `${version} gets ${percent(weight)}`)
@@ -57,6 +67,11 @@ export function requestCard(state: RequestState, options: CardOptions = {}): Mes
   blocks.push(...guardBlocks(state));
   blocks.push(...statusBlocks(state, options));
   return { text: `${title}: ${statusText(state, options)}`, blocks };
+}
+
+/** Ended before any approval took effect: the approval card says why, as for any request. */
+function isEndedUnapplied(state: RequestState): boolean {
+  return ['REJECTED', 'CANCELLED', 'EXPIRED'].includes(state.status);
 }
 
 function versionLine(version: string, description: string, links: LinkTemplates, replacing?: string): string {
@@ -186,7 +201,8 @@ function statusBlocks(state: RequestState, options: CardOptions): KnownBlock[] {
       context(`${id}  ·  approved by ${state.approvals.map(mentionUser).join(', ')}`),
     ];
   }
-  if (state.status === 'APPLYING') {
+  // ROLLING_OUT never gets here: a rollout's card is its rollout card (rollout-card.ts).
+  if (state.status === 'APPLYING' || state.status === 'ROLLING_OUT') {
     const approved = `Approved by ${state.approvals.map(mentionUser).join(', ')}`;
     // Retry stays on the card while applying: if the worker never started or died, a click is
     // how anyone starts it again (a click while it is under way changes nothing).
@@ -211,7 +227,8 @@ function statusBlocks(state: RequestState, options: CardOptions): KnownBlock[] {
   const by = final && final.actor !== 'system' ? ` by ${mentionUser(final.actor)}` : '';
   const reason = final?.reason ? ` ${safe(final.reason, 500)}.` : '';
   const retry = `\`/lambda ${request.kind === 'rollback' ? `rollback ${request.function} ${request.alias}` : `promote ${request.function} ${request.sourceAlias ? `${request.sourceAlias}→${request.alias}` : `${request.alias} ${request.toVersion}`}`}\``;
-  const outcome: Record<Exclude<RequestState['status'], 'PENDING' | 'APPLYING'>, string> = {
+  const outcome: Record<Exclude<RequestState['status'], 'PENDING' | 'APPLYING' | 'ROLLING_OUT'>, string> = {
+    ROLLED_BACK: `:rewind: *Rolled back*${by}, ${at}:${reason} ${request.alias} points at ${request.fromVersion}.`,
     APPLIED: `:rocket: *Applied*${by}, ${at}: ${request.alias} now points at ${request.toVersion}.`,
     REJECTED: `:x: *Rejected*${by}, ${at}. ${request.alias} stays at ${request.fromVersion}.`,
     CANCELLED: `:leftwards_arrow_with_hook: *Cancelled*${by}, ${at}. ${request.alias} stays at ${request.fromVersion}.`,

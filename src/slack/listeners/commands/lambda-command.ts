@@ -1,7 +1,6 @@
 // The `/lambda` listener: parse, run the subcommand, answer in the acknowledgement itself
 // (the fastest reply Slack can get), errors included. Holds no business rule.
 import type { App, SlashCommand } from '@slack/bolt';
-import { ChatopsError } from '../../../domain/errors';
 import { type Command, parseCommand, USAGE } from '../../../domain/parse-command';
 import type { Message } from '../../blocks/common';
 import { errorMessage } from '../../blocks/error';
@@ -41,8 +40,6 @@ export function registerLambdaCommand(app: App, slack: SlackDeps): void {
 }
 
 function run(parsed: Command, command: SlashCommand, slack: SlackDeps): Promise<Reply> {
-  const missing = notYetAvailable(parsed);
-  if (missing) return Promise.reject(new ChatopsError('INVALID_REQUEST', missing));
   switch (parsed.kind) {
     case 'promote':
     case 'rollback':
@@ -55,18 +52,6 @@ function run(parsed: Command, command: SlashCommand, slack: SlackDeps): Promise<
     default:
       return readCommand(parsed, command, slack);
   }
-}
-
-/**
- * Commands the parser knows before their use cases exist: refused, never half-done. A canary
- * that silently moved 100% of the traffic would be worse than no answer. `--all-at-once` changes
- * nothing yet, so it passes.
- */
-function notYetAvailable(parsed: Command): string | undefined {
-  if (parsed.kind === 'promote' && parsed.rollout && parsed.rollout.strategy !== 'allAtOnce') {
-    return `${parsed.rollout.strategy === 'canary' ? '`--canary`' : '`--linear`'} rollouts are not available yet.`;
-  }
-  return undefined;
 }
 
 export const ephemeral = (message: Message) => ({
