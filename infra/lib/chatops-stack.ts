@@ -1,8 +1,9 @@
 // The one stack of lambda-chatops: the audit table, the Slack secret, and the bot's two functions
 // (DESIGN.md section 6): the Slack-facing function behind a Function URL, and the worker that
-// applies approved requests. Each has its own IAM role that can do exactly what that function
-// does to exactly the functions chatops.config.yml lists; only the worker may move an alias
-// (DESIGN.md sections 4, 6 and 10).
+// applies approved requests and runs rollouts (with its schedule group and the scheduler role).
+// Each has its own IAM role that can do exactly what that function does to exactly the functions
+// chatops.config.yml lists; only the worker may move an alias, schedule or read metrics (DESIGN.md
+// sections 3a, 4, 6 and 10).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,8 @@ export const DEFAULT_FUNCTION_NAME = 'lambda-chatops';
 export const WORKER_SUFFIX = '-worker';
 /** The Slack-facing function's role: `<functionName>-handler`. */
 export const HANDLER_ROLE_SUFFIX = '-handler';
+/** The schedule group of the worker's rollout timers: the Slack-facing function's name, with this suffix. */
+export const SCHEDULE_GROUP_SUFFIX = '-rollouts';
 /** The files and export that `npm run build` produces: `dist/<entry>.mjs`, `export const handler`. */
 const ENTRIES = { slack: 'handler', worker: 'worker' } as const;
 
@@ -85,6 +88,8 @@ export class ChatopsStack extends Stack {
   readonly heartbeat: scheduler.CfnSchedule;
   /** CloudTrail's alias calls to the worker; only with `driftEvents`. */
   readonly aliasCallsRule: events.Rule | undefined;
+  /** The rollout steps' one-time schedules (DESIGN.md section 3a). */
+  readonly scheduleGroup: scheduler.CfnScheduleGroup;
 
   constructor(scope: Construct, id: string, props: ChatopsStackProps) {
     super(scope, id, props);
@@ -123,6 +128,14 @@ export class ChatopsStack extends Stack {
       description: `Slack signing secret and bot token of ${functionName}: {"signingSecret": "...", "botToken": "..."}`,
     });
 
+    // The rollout timer (DESIGN.md section 3a): one one-time schedule per step, in the worker's own
+    // group, delivered by a role that can invoke the worker and do nothing else.
+    const scheduleGroupName = `${functionName}${SCHEDULE_GROUP_SUFFIX}`;
+    this.scheduleGroup = new scheduler.CfnScheduleGroup(this, 'RolloutSchedules', {
+      name: scheduleGroupName,
+    });
+    this.schedulerRole = this.createSchedulerRole(workerName);
+
     const code = lambda.Code.fromAsset(assetDir);
     const slack = this.botFunction('Handler', {
       functionName,
@@ -146,7 +159,8 @@ export class ChatopsStack extends Stack {
       functionName: workerName,
       roleName: `${functionName}${WORKER_SUFFIX}`,
       entry: ENTRIES.worker,
-      description: 'lambda-chatops worker: applies approved requests (UpdateAlias) and reports through Slack',
+      description:
+        'lambda-chatops worker: applies approved requests and rollout steps (UpdateAlias) and reports through Slack',
       code,
       // Nobody waits on a cold worker the way Slack waits on the handler; half a vCPU still lists
       // a thousand versions in well under its timeout.
@@ -154,6 +168,8 @@ export class ChatopsStack extends Stack {
       environment: {
         SLACK_SECRET_ARN: this.slackSecret.ref,
         AUDIT_TABLE_NAME: this.table.tableName,
+        SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+        SCHEDULE_GROUP_NAME: scheduleGroupName,
       },
     });
     this.handler = slack.fn;
@@ -207,9 +223,40 @@ export class ChatopsStack extends Stack {
       { sid: 'PromoteManagedFunctionAliases', actions: ['lambda:UpdateAlias'], resources: managedFunctions },
       ...assume('AssumeReaderRoles', roles.readers),
       ...assume('AssumePromoterRoles', roles.promoters),
+      {
+        sid: 'ScheduleRolloutSteps',
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [
+          this.formatArn({
+            service: 'scheduler',
+            resource: 'schedule',
+            resourceName: `${scheduleGroupName}/*`,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      },
+      {
+        sid: 'PassSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+      // GetMetricData has no resource-level permissions: IAM only accepts `*` for it.
+      { sid: 'ReadRolloutMetrics', actions: ['cloudwatch:GetMetricData'], resources: ['*'] },
+      {
+        sid: 'ReadRolloutAlarms',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [
+          this.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      },
     ]);
 
-    this.schedulerRole = this.createSchedulerRole(workerName);
     this.heartbeat = this.heartbeatSchedule(worker.fn, this.schedulerRole);
     this.aliasCallsRule = props.driftEvents ? this.aliasCalls(worker.fn) : undefined;
     acknowledgeNagFindings({
@@ -247,7 +294,7 @@ export class ChatopsStack extends Stack {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
-      description: `EventBridge Scheduler: invokes ${workerName} (the heartbeat) and nothing else`,
+      description: `EventBridge Scheduler: invokes ${workerName} (the heartbeat, rollout steps) and nothing else`,
     });
     role.addToPolicy(
       new iam.PolicyStatement({

@@ -221,12 +221,48 @@ describe('the Slack-facing function', () => {
 });
 
 describe('the worker function', () => {
-  it('has SLACK_SECRET_ARN and AUDIT_TABLE_NAME in its environment', () => {
+  it('has SLACK_SECRET_ARN, AUDIT_TABLE_NAME, SCHEDULER_ROLE_ARN and SCHEDULE_GROUP_NAME in its environment', () => {
     const { resource } = resourceById(example.template, 'AWS::Lambda::Function', 'Worker');
     const variables = (resource.Properties as { Environment: { Variables: Record<string, unknown> } })
       .Environment.Variables;
     for (const name of Object.keys(variables)) expect(RUNTIME_VARIABLES).toContain(name);
-    expect(variables).toEqual({ SLACK_SECRET_ARN: { Ref: secretId }, AUDIT_TABLE_NAME: { Ref: tableId } });
+    const schedulerRole = resourceById(example.template, 'AWS::IAM::Role', 'SchedulerRole').id;
+    expect(variables).toEqual({
+      SLACK_SECRET_ARN: { Ref: secretId },
+      AUDIT_TABLE_NAME: { Ref: tableId },
+      SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [schedulerRole, 'Arn'] },
+      SCHEDULE_GROUP_NAME: 'lambda-chatops-rollouts',
+    });
+  });
+
+  it("has its own schedule group for the rollout steps' one-time schedules", () => {
+    example.template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', {
+      Name: 'lambda-chatops-rollouts',
+    });
+  });
+
+  it('is the only thing the scheduler role may invoke, and only EventBridge Scheduler of this account may assume it', () => {
+    const role = resourceById(example.template, 'AWS::IAM::Role', 'SchedulerRole');
+    expect(identityStatements(example.template, role.id)).toEqual([
+      {
+        sid: 'InvokeWorker',
+        effect: 'Allow',
+        actions: ['lambda:InvokeFunction'],
+        resources: [arn('lambda-chatops-worker')],
+      },
+    ]);
+    expect(role.resource.Properties).toMatchObject({
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ],
+      },
+    });
   });
 
   it('retries a failed event twice, then sends it to a queue whose alarm fires: a failed apply is never silent', () => {
@@ -328,6 +364,24 @@ describe('the IAM policies of the example configuration', () => {
       [
         ...shared(),
         allow('PromoteManagedFunctionAliases', ['lambda:UpdateAlias'], managed),
+        allow(
+          'ScheduleRolloutSteps',
+          ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+          [
+            `arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/lambda-chatops-rollouts/*`,
+          ],
+        ),
+        allow(
+          'PassSchedulerRole',
+          ['iam:PassRole'],
+          [`\${${resourceById(example.template, 'AWS::IAM::Role', 'SchedulerRole').id}.Arn}`],
+        ),
+        allow('ReadRolloutMetrics', ['cloudwatch:GetMetricData'], ['*']),
+        allow(
+          'ReadRolloutAlarms',
+          ['cloudwatch:DescribeAlarms'],
+          [`arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:*`],
+        ),
         allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logsOf('WorkerLogs')]),
         traces(),
         // CDK's grant for the on-failure destination.
@@ -349,13 +403,25 @@ describe('the IAM policies of the example configuration', () => {
     }
   });
 
+  it('passes the scheduler role to EventBridge Scheduler only', () => {
+    type PolicyStatement = { Sid?: string; Condition?: unknown };
+    const policies = Object.values(example.template.findResources('AWS::IAM::Policy')) as {
+      Properties: { PolicyDocument: { Statement: PolicyStatement[] } };
+    }[];
+    const conditions = policies
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement) => statement.Sid === 'PassSchedulerRole')
+      .map((statement) => statement.Condition);
+    expect(conditions).toEqual([{ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } }]);
+  });
+
   it('updates aliases of the configured functions only, from the worker only', () => {
     expect(resourcesFor(workerStatements, 'lambda:UpdateAlias')).toEqual(managed);
     expect(resourcesFor(slackStatements, 'lambda:UpdateAlias')).toEqual([]);
   });
 
   it('invokes only the worker, never deletes or scans the table', () => {
-    // The Slack-facing function's role and the heartbeat's Scheduler role.
+    // The Slack-facing function's role and the Scheduler role (heartbeat, rollout steps).
     expect([...new Set(resourcesFor(statements, 'lambda:InvokeFunction'))]).toEqual([
       arn('lambda-chatops-worker'),
     ]);
@@ -456,6 +522,8 @@ function awsCallsInSource(entry: 'handler' | 'worker'): { action: string; file: 
     lambda: 'lambda',
     'secrets-manager': 'secretsmanager',
     sts: 'sts',
+    scheduler: 'scheduler',
+    cloudwatch: 'cloudwatch',
   };
   // The API operation and the IAM action mostly share a name; these are the exceptions we use.
   const renamed: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };

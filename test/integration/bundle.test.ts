@@ -68,6 +68,14 @@ describe('dist/handler.mjs', () => {
     expect(code(built.handler.outfile)).not.toContain('UpdateAliasCommand');
   });
 
+  it('holds no Scheduler or CloudWatch client: rollout timers and metrics belong to the worker', () => {
+    const code = (file: string) => readFileSync(file, 'utf8');
+    for (const operation of ['CreateSchedule', 'DeleteSchedule', 'GetMetricData', 'DescribeAlarms']) {
+      expect(code(built.worker.outfile)).toContain(operation);
+      expect(code(built.handler.outfile)).not.toContain(operation);
+    }
+  });
+
   it('answers a signed /lambda status orders with every alias and its version', async () => {
     const reply = await bundled.handler(h.commandEvent('status orders', { base64: true }), {});
 
