@@ -188,6 +188,19 @@ describe('a canary that completes', () => {
   });
 });
 
+describe('/lambda status', () => {
+  it('shows a rollout in progress: its share, its next step and the last judgement', async () => {
+    const id = await approvedRollout();
+    traffic(50);
+    await h.advance(10 * MINUTE);
+
+    const reply = await h.command('status orders');
+    const text = textOf(reply.json?.blocks);
+    expect(text).toContain(`${id}\` rolling out 3 → 4: 10% on 4, next step`);
+    expect(text).toContain('fewer than the 20 needed to judge');
+  });
+});
+
 describe('automatic rollback', () => {
   it('on the new version error rate: back to 3, routing cleared, ROLLED_BACK by system with the numbers', async () => {
     const id = await approvedRollout();

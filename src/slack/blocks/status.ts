@@ -1,9 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { progressOf } from '../../domain/approvals';
+import { ALL_AT_ONCE } from '../../domain/config-model';
 import { describeFreeze } from '../../domain/freeze';
 import { describeLock } from '../../domain/lock';
 import { code, escapeText, mentionUser, slackDate } from '../../domain/mrkdwn';
 import type { RequestState } from '../../domain/request';
+import { foldRollout } from '../../domain/rollout';
 import { sentenceMrkdwn } from '../../domain/sentence';
 import type { FunctionStatus, StatusGuardrails } from '../../use-cases/read-commands';
 import { aliasPointer } from './aliases';
@@ -63,6 +65,10 @@ function functionBlocks({
     );
     for (const state of pending) {
       const { request } = state;
+      if (request.rollout && state.status !== 'PENDING' && state.status !== 'APPLYING') {
+        lines.push(rolloutLine(state));
+        continue;
+      }
       if (state.status === 'APPLYING') {
         lines.push(
           waiting.includes(request.id)
@@ -107,4 +113,22 @@ function guardrailBlocks({ locks, freezes, nextFreeze }: StatusGuardrails): Know
     );
   }
   return lines.length === 0 ? [] : [section(lines.join('\n'))];
+}
+
+/** A rollout in progress: its share, its next step and what the last judgement said. */
+function rolloutLine(state: RequestState): string {
+  const { request } = state;
+  const rollout = foldRollout(request, request.rollout ?? ALL_AT_ONCE, state.events);
+  const last = state.events[state.events.length - 1];
+  const next =
+    rollout.phase === 'paused'
+      ? 'paused'
+      : rollout.dueAt
+        ? `next step ${slackDate(rollout.dueAt, '{time}')}`
+        : 'starting';
+  const health = last?.reason ? `  ·  ${safe(last.reason, 160)}` : '';
+  return (
+    `:arrows_counterclockwise: ${code(request.id)} rolling out ${request.fromVersion} → ${request.toVersion}: ` +
+    `${rollout.weight}% on ${request.toVersion}, ${next}${health}`
+  );
 }
