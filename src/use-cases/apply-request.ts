@@ -143,8 +143,13 @@ export async function moveAlias(
 ): Promise<Outcome> {
   const marker = changeMarker(request.id, move.step);
   const expected = move.expectedRevisionId;
+  // The step's marker, and the alias where this move puts it: a marker alone could be an earlier
+  // attempt of the same step that decided otherwise.
   const ours = (alias: AliasInfo) =>
-    mayHaveCalled && alias.revisionId !== expected && hasMarker(alias.description, marker);
+    mayHaveCalled &&
+    alias.revisionId !== expected &&
+    hasMarker(alias.description, marker) &&
+    movedAsAsked(alias, move);
   const before = await deps.registry.getAlias(request.functionName, request.alias);
   if (before.revisionId !== expected) {
     return ours(before) ? { action: 'APPLIED', revisionId: before.revisionId } : stale(request, before);
@@ -162,12 +167,22 @@ export async function moveAlias(
     // The call may have gone through with its answer lost (the SDK's retry then meets 412, or
     // gives up): the alias says whether it did.
     const now = await deps.registry.getAlias(request.functionName, request.alias).catch(() => undefined);
-    if (now && now.revisionId !== expected && hasMarker(now.description, marker)) {
+    if (now && now.revisionId !== expected && hasMarker(now.description, marker) && movedAsAsked(now, move)) {
       return { action: 'APPLIED', revisionId: now.revisionId };
     }
     const moved = error.code === 'ALIAS_MOVED' || (now && now.revisionId !== expected);
     return moved ? stale(request, now) : { action: 'FAILED', reason: error.message };
   }
+}
+
+function movedAsAsked(alias: AliasInfo, move: AliasMove): boolean {
+  const weights = Object.entries(alias.additionalWeights);
+  const asked = Object.entries(move.weights);
+  return (
+    alias.version === move.version &&
+    weights.length === asked.length &&
+    asked.every(([version, weight]) => Math.abs((alias.additionalWeights[version] ?? -1) - weight) < 1e-9)
+  );
 }
 
 /** STALE, saying where the alias is now. */

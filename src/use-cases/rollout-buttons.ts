@@ -63,9 +63,9 @@ export async function rolloutClick(
         if (!(await deps.requests.append(denied))) continue;
         return { ...base, events: [...events, denied], outcome: 'not-allowed', event: denied, refusal };
       }
-      // A hand-off to the worker that was lost (Invoke failed): any click starts it again; the
-      // worker's claim keeps a duplicate harmless.
-      if (state.phase === 'promoting' || state.phase === 'approved') {
+      // A hand-off to the worker that was lost (Invoke failed after Promote now or Resume): any
+      // click starts it again; the worker's claim and its schedules' names keep a duplicate harmless.
+      if (state.phase === 'promoting' || state.phase === 'approved' || state.phase === 'progressing') {
         await deps.queue.enqueue({ kind: 'rollout.continue', requestId });
       }
       return { ...base, outcome: decision.reason };

@@ -13,7 +13,7 @@
 import { ALL_AT_ONCE } from '../domain/config-model';
 import { ChatopsError } from '../domain/errors';
 import { type Health, judge, metricWindow, type VersionMetrics } from '../domain/health';
-import { type AuditEvent, eventFor } from '../domain/request';
+import { type AuditEvent, changeMarker, eventFor, hasMarker } from '../domain/request';
 import {
   checkTick,
   decideButton,
@@ -93,7 +93,10 @@ export async function advanceRollout(
       // revision changed mid-analysis"), rather than at the next UpdateAlias, or never (a step
       // without traffic is only extended).
       const alias = await deps.registry.getAlias(state.request.functionName, state.request.alias);
-      if (alias.revisionId !== state.revisionId) {
+      // This step's own marker: an earlier attempt of this very tick moved it and died before
+      // recording; the claim and the marker sort that out below.
+      const ownMove = hasMarker(alias.description, changeMarker(requestId, stored.events.length + 1));
+      if (alias.revisionId !== state.revisionId && !ownMove) {
         const moved = stale(state.request, alias);
         decision = {
           kind: 'append',

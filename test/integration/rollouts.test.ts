@@ -373,6 +373,28 @@ describe('ticks are idempotent', () => {
   });
 });
 
+describe('a tick whose invocation died after its UpdateAlias', () => {
+  it("Lambda's retry of the same event records the step once, without a second UpdateAlias", async () => {
+    const id = await approvedRollout();
+    traffic(400);
+    h.clock.advance(10 * MINUTE);
+    const appliedPut = (body: Record<string, unknown>) =>
+      (body.Item as Record<string, { S?: string }> | undefined)?.action?.S === 'APPLIED';
+    h.dynamoFaults.failNext('PutItem', { status: 500, name: 'InternalServerError' }, 20, appliedPut);
+    const context = { awsRequestId: 'lambda-request-1', invokedFunctionArn: WORKER_ARN };
+
+    await expect(h.worker(tickEvent(id, 1), context)).rejects.toThrow();
+    expect(prod()).toMatchObject({ version: '4', weights: {} });
+    expect((await actions(id)).at(-1)).toBe('SHIFTED');
+    h.dynamoFaults.clearFaults();
+    await h.worker(tickEvent(id, 1), context);
+
+    expect((await actions(id)).slice(3)).toEqual(['SHIFTED', 'APPLIED']);
+    expect((await h.events(id)).at(-1)?.revisionId).toBe(prod().revisionId);
+    expect(updateAliasCalls()).toHaveLength(2);
+  });
+});
+
 describe('an alias moved by hand mid-rollout', () => {
   it('ends the rollout STALE at the next tick, and nothing is overwritten', async () => {
     const id = await approvedRollout();
