@@ -56,6 +56,7 @@ import {
   isDemoUser,
 } from './demo-workspace';
 import { type RestoreSummary, SandboxLambdaState } from './lambda-state';
+import { SandboxRollouts } from './sandbox-rollouts';
 
 export const SANDBOX_CONFIG = fileURLToPath(new URL('./sandbox.config.yml', import.meta.url));
 export const AUDIT_TABLE = 'lambda-chatops-sandbox-audit';
@@ -173,6 +174,8 @@ export class Sandbox {
     private readonly lambdaClient: LambdaClient,
     private readonly dynamoClient: DynamoDBClient,
     private readonly sts: StsStandIn,
+    /** Scheduler, CloudWatch and synthetic traffic: what rollouts need. */
+    readonly rollouts: SandboxRollouts,
   ) {
     this.auditLog = new DynamoDbAuditLog(AUDIT_TABLE, dynamoClient);
     slack.on('change', (change) => {
@@ -190,6 +193,7 @@ export class Sandbox {
     const sts = await StsStandIn.start();
     const lambda = await LambdaApiStandIn.start({ identities: sts });
     trustTheBot(sts);
+    const rollouts = await SandboxRollouts.start(lambda);
     const slack = await SlackApiStandIn.start({
       team: DEMO_TEAM,
       bot: DEMO_BOT,
@@ -204,6 +208,7 @@ export class Sandbox {
       AWS_ENDPOINT_URL_LAMBDA: lambda.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_STS: sts.url,
+      ...rollouts.endpoints,
     });
     delete process.env.AWS_SESSION_TOKEN;
     const dynamoClient = new DynamoDBClient({});
@@ -230,10 +235,18 @@ export class Sandbox {
       };
       const logging = options.logger ? { logger: options.logger } : {};
       const handler = createHandler(env, logging);
-      const worker = createWorker(env, logging);
+      const worker = createWorker({ ...env, ...rollouts.workerEnv }, logging);
       lambda.createFunction(BOT_FUNCTION, { description: 'The bot: its Slack-facing function' });
       lambda.createFunction(WORKER_FUNCTION, { description: 'The bot: its worker, run by this process' });
       lambda.onInvoke(WORKER_FUNCTION, (payload) => worker(payload, lambdaContext(WORKER_FUNCTION)));
+      rollouts.run(
+        lambdaContext(WORKER_FUNCTION).invokedFunctionArn,
+        (event) => worker(event, lambdaContext(WORKER_FUNCTION)),
+        () =>
+          Object.fromEntries(
+            DEMO_FUNCTIONS.map((fn) => [fn.functionName, Object.keys(fn.spec.aliases ?? {})]),
+          ),
+      );
       const sandbox = new Sandbox(
         dir,
         restored,
@@ -246,11 +259,18 @@ export class Sandbox {
         lambdaClient,
         dynamoClient,
         sts,
+        rollouts,
       );
       sandbox.startHeartbeat(options.heartbeatEveryMs ?? HEARTBEAT_EVERY_MS);
       return sandbox;
     } catch (error) {
-      await Promise.allSettled([slack.close(), lambda.close(), dynamo.close(), sts.close()]);
+      await Promise.allSettled([
+        slack.close(),
+        lambda.close(),
+        dynamo.close(),
+        sts.close(),
+        rollouts.close(),
+      ]);
       throw error;
     }
   }
@@ -468,7 +488,12 @@ export class Sandbox {
     this.lambdaClient.destroy();
     this.dynamoClient.destroy();
     for (const client of this.regionalClients.values()) client.destroy();
-    await Promise.allSettled([this.slack.close(), this.lambda.close(), this.sts.close()]);
+    await Promise.allSettled([
+      this.slack.close(),
+      this.lambda.close(),
+      this.sts.close(),
+      this.rollouts.close(),
+    ]);
     await this.dynamo.close();
   }
 
