@@ -170,7 +170,10 @@ async function moveForStep(
     version: effect.type === 'complete' ? request.toVersion : request.fromVersion,
     weights: effect.type === 'shift' ? { [request.toVersion]: effect.weight / 100 } : {},
   };
-  const outcome = await moveAlias(deps, request, move, mayHaveCalled);
+  // The person whose click this move is (Roll back), else the bot: named in other accounts' CloudTrail.
+  const outcome = await deps.acting({ user: event.actor, purpose: request.id }, () =>
+    moveAlias(deps, request, move, mayHaveCalled),
+  );
   if (outcome.action === 'APPLIED') return { ...event, revisionId: outcome.revisionId as string };
   const base = { ...event, actor: 'system', reason: outcome.reason ?? '' };
   delete base.weight;
