@@ -76,7 +76,10 @@ export async function advanceRollout(
     let decision: RolloutDecision;
     if (trigger.kind === 'tick') {
       const check = checkTick(state, trigger.tick, now);
-      if (!('current' in check)) {
+      if (!('current' in check) && state.phase === 'promoting') {
+        // Promote now was clicked, but its hand-off to the worker was lost: the timer finishes it.
+        decision = decideContinue(state, now);
+      } else if (!('current' in check)) {
         if (check.reason === 'early-tick' && check.retryAt) {
           // Fired too early (a clock skew, or the timer of a step resumed since): fire again when due.
           await deps.scheduler.schedule(
@@ -88,24 +91,25 @@ export async function advanceRollout(
           await rearm(deps, state);
         }
         return { state, ...located };
-      }
-      // Anyone who moved the alias since the last step ends the rollout now (flagger's "the
-      // revision changed mid-analysis"), rather than at the next UpdateAlias, or never (a step
-      // without traffic is only extended).
-      const alias = await deps.registry.getAlias(state.request.functionName, state.request.alias);
-      // This step's own marker: an earlier attempt of this very tick moved it and died before
-      // recording; the claim and the marker sort that out below.
-      const ownMove = hasMarker(alias.description, changeMarker(requestId, stored.events.length + 1));
-      if (alias.revisionId !== state.revisionId && !ownMove) {
-        const moved = stale(state.request, alias);
-        decision = {
-          kind: 'append',
-          event: eventFor(state.request, 'STALE', 'system', now, moved.reason),
-          effect: { type: 'none' },
-        };
       } else {
-        observed = await observe(deps, state, now);
-        decision = decideTick(state, trigger.tick, observed.health, now);
+        // Anyone who moved the alias since the last step ends the rollout now (flagger's "the
+        // revision changed mid-analysis"), rather than at the next UpdateAlias, or never (a step
+        // without traffic is only extended).
+        const alias = await deps.registry.getAlias(state.request.functionName, state.request.alias);
+        // This step's own marker: an earlier attempt of this very tick moved it and died before
+        // recording; the claim and the marker sort that out below.
+        const ownMove = hasMarker(alias.description, changeMarker(requestId, stored.events.length + 1));
+        if (alias.revisionId !== state.revisionId && !ownMove) {
+          const moved = stale(state.request, alias);
+          decision = {
+            kind: 'append',
+            event: eventFor(state.request, 'STALE', 'system', now, moved.reason),
+            effect: { type: 'none' },
+          };
+        } else {
+          observed = await observe(deps, state, now);
+          decision = decideTick(state, trigger.tick, observed.health, now);
+        }
       }
     } else if (trigger.kind === 'rollback') {
       decision = decideButton(state, { button: 'rollback', actor: trigger.actor, allowed: true }, now);

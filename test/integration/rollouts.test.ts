@@ -435,6 +435,20 @@ describe('the worker unreachable is not the rollout lost', () => {
     expect((await actions(id)).at(-1)).toBe('APPLIED');
   });
 
+  it('Invoke failing after Promote now: the timer of the step finishes the promotion', async () => {
+    const id = await approvedRollout();
+    h.lambda.failNext('Invoke', { status: 500, name: 'ServiceException', message: 'down' }, 5);
+    await h.press('rollout.promote', id, { user: USERS.prod1 });
+    await h.settle();
+    expect((await actions(id)).at(-1)).toBe('PROMOTED_NOW');
+    expect(prod().weights).toEqual({ '4': 0.1 });
+
+    await h.advance(10 * MINUTE);
+
+    expect((await actions(id)).slice(3)).toEqual(['SHIFTED', 'PROMOTED_NOW', 'APPLIED']);
+    expect(prod()).toMatchObject({ version: '4', weights: {} });
+  });
+
   it('Invoke failing after the approvals: the next click on the card starts the rollout', async () => {
     const id = await (async () => {
       await h.command('promote orders test→prod');
