@@ -232,6 +232,7 @@ function renderFunction(fn) {
     `<ol class="versions">${versions}</ol>` +
     (older > 0 ? `<p class="versions-more">${older} older version${older === 1 ? '' : 's'}</p>` : '') +
     `<button type="button" class="publish" data-publish="${escapeHtml(fn.key)}">Publish a new version</button>` +
+    `<button type="button" class="publish" data-publish="${escapeHtml(fn.key)}" data-faulty="true">Publish a faulty version</button>` +
     `<button type="button" class="publish" data-ci="${escapeHtml(fn.key)}" title="What a pipeline does: ci.promote of the newest version to dev, card in this channel">CI: ask for dev</button>` +
     '</article>'
   );
@@ -421,11 +422,19 @@ async function onPublish(button) {
   button.disabled = true;
   try {
     const fn = button.dataset.publish;
-    const { version } = await api('/api/publish', { function: fn });
-    const suggestion = `/lambda promote ${fn} dev ${version}`;
+    const faulty = button.dataset.faulty === 'true';
+    const { version } = await api('/api/publish', { function: fn, faulty });
+    // A faulty version is for watching a canary roll itself back.
+    const suggestion = faulty
+      ? `/lambda promote ${fn} prod ${version} --canary 20% --bake 1m`
+      : `/lambda promote ${fn} dev ${version}`;
     $('composer-input').value = suggestion;
     $('composer-input').focus();
-    toast(`${fn} version ${version} is published. Point dev at it: ${suggestion}`);
+    toast(
+      faulty
+        ? `${fn} version ${version} is published and fails 30% of its calls. Try a canary: ${suggestion}`
+        : `${fn} version ${version} is published. Point dev at it: ${suggestion}`,
+    );
   } catch (error) {
     toast(error.message);
   } finally {

@@ -6,7 +6,8 @@
 //                       deleted) and `panel` (aliases, versions, audit events read again)
 //   POST /api/command   {user, channel, text}: `/lambda <text>` as that user, in that channel
 //   POST /api/action    {user, channel, messageTs, actionId, value}: a button click
-//   POST /api/publish   {function}: publish the function's next demo version
+//   POST /api/publish   {function, faulty?}: publish the function's next demo version (faulty: it
+//                       fails 30% of the sandbox's traffic, so a rollout of it rolls back)
 //   POST /api/ci        {function, channel}: CI asks for dev → the newest version (`ci.promote`)
 //   GET  /source/...    the pretend repository and CI that the sandbox's `links` point at
 //   POST /api/move      {function, alias, version}: move an alias by hand, outside the bot (drift)
@@ -124,7 +125,7 @@ async function post(sandbox: Sandbox, pathname: string, input: Record<string, un
         text: text('text'),
       });
     case '/api/publish':
-      return { version: await sandbox.publish(input.function) };
+      return { version: await sandbox.publish(input.function, { faulty: input.faulty === true }) };
     case '/api/ci':
       return sandbox.ciPromote(input.function, input.channel);
     case '/api/move':

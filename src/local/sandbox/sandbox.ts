@@ -71,6 +71,8 @@ const AUDIT_EVENTS_SHOWN = 12;
 const HEARTBEAT_EVERY_MS = 60_000;
 /** Who moves an alias "by hand" in the side panel, as CloudTrail would name them. */
 const consoleUser = (accountId: string) => `arn:aws:sts::${accountId}:assumed-role/Admin/console-user`;
+/** A faulty demo version's share of failing invocations: far above any sensible guard. */
+const FAULTY_ERROR_RATE = 0.3;
 const VERSIONS_SHOWN = 6;
 
 export interface SandboxOptions {
@@ -350,12 +352,17 @@ export class Sandbox {
     };
   }
 
-  /** Publishes the function's next demo version, as a deployment pipeline would. */
-  async publish(key: unknown): Promise<string> {
+  /**
+   * Publishes the function's next demo version, as a deployment pipeline would. A `faulty` one
+   * fails a share of its invocations in the sandbox's traffic (until the sandbox restarts), so a
+   * rollout of it rolls back by itself.
+   */
+  async publish(key: unknown, options: { faulty?: boolean } = {}): Promise<string> {
     const fn = demoFunction(key);
     if (fn === undefined)
       throw new SandboxInputError(`function: one of ${DEMO_FUNCTIONS.map((f) => f.key).join(', ')}`);
     const version = await this.state.publishNext(fn, new Date());
+    if (options.faulty) this.rollouts.setErrorRate(fn.functionName, version, FAULTY_ERROR_RATE);
     this.schedulePanel(0);
     return version;
   }
