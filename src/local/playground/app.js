@@ -18,6 +18,12 @@ const AUDIT_ICONS = {
   FAILED: 'boom',
   DRIFTED: 'eyes',
   ADOPTED: 'inbox_tray',
+  SHIFTED: 'twisted_rightwards_arrows',
+  EXTENDED: 'hourglass_flowing_sand',
+  PAUSED: 'double_vertical_bar',
+  RESUMED: 'arrow_forward',
+  PROMOTED_NOW: 'fast_forward',
+  ROLLED_BACK: 'rewind',
 };
 const VERSIONS_SHOWN = 4;
 

@@ -30,6 +30,14 @@ export const EMOJI = {
   wave: '👋',
   '+1': '👍',
   thumbsup: '👍',
+  // Rollouts (the rollout card, history)
+  arrow_forward: '▶️',
+  arrows_counterclockwise: '🔄',
+  double_vertical_bar: '⏸️',
+  fast_forward: '⏩',
+  rewind: '⏪',
+  twisted_rightwards_arrows: '🔀',
+  unlock: '🔓',
 };
 
 const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
