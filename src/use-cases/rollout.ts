@@ -12,7 +12,9 @@
 // waits for is scheduled, so a schedule lost after its event was stored is made again.
 import { ALL_AT_ONCE } from '../domain/config-model';
 import { ChatopsError } from '../domain/errors';
+import { describeFreeze } from '../domain/freeze';
 import { type Health, judge, metricWindow, type VersionMetrics } from '../domain/health';
+import { describeLock } from '../domain/lock';
 import { type AuditEvent, changeMarker, eventFor, hasMarker } from '../domain/request';
 import {
   checkTick,
@@ -25,8 +27,10 @@ import {
   type RolloutState,
   type Tick,
 } from '../domain/rollout';
+import { sentenceText } from '../domain/sentence';
 import type { CardLocation, MetricsReader, RolloutScheduler, StoredRequest } from '../ports';
 import { type AliasMove, CLAIM_LEASE_MS, moveAlias, stale, type WorkerDeps } from './apply-request';
+import { guardsFor } from './request-guards';
 import { MAX_RACES } from './requests';
 
 export interface RolloutDeps extends WorkerDeps {
@@ -108,13 +112,19 @@ export async function advanceRollout(
           };
         } else {
           observed = await observe(deps, state, now);
-          decision = decideTick(state, trigger.tick, observed.health, now);
+          decision = decideTick(state, trigger.tick, observed.health, now, await blockedBy(deps, state, now));
         }
       }
     } else if (trigger.kind === 'rollback') {
       decision = decideButton(state, { button: 'rollback', actor: trigger.actor, allowed: true }, now);
     } else {
-      decision = decideContinue(state, now);
+      // Promote now is a person's decision and goes through; starting (or resuming before the
+      // first share) waits for a lock or a freeze like any change.
+      decision = decideContinue(
+        state,
+        now,
+        state.phase === 'approved' ? await blockedBy(deps, state, now) : undefined,
+      );
     }
     if (decision.kind === 'noop') {
       if (trigger.kind === 'continue') await rearm(deps, state);
@@ -273,4 +283,15 @@ async function observe(deps: RolloutDeps, state: RolloutState, now: Date): Promi
     newer,
     older,
   };
+}
+
+/**
+ * Someone else's lock, or a freeze the request did not override, in force now (DESIGN.md 3b): the
+ * rollout pauses, saying why, instead of taking its next share. A rollback never waits for one.
+ */
+async function blockedBy(deps: RolloutDeps, state: RolloutState, now: Date): Promise<string | undefined> {
+  const { lock, freeze } = await guardsFor(deps, state.request, now);
+  if (lock) return sentenceText(describeLock(lock));
+  if (freeze) return sentenceText(describeFreeze(state.request.alias, freeze));
+  return undefined;
 }

@@ -336,6 +336,31 @@ describe('the rollout card buttons', () => {
   });
 });
 
+describe('guardrails', () => {
+  it("someone else's lock taken mid-rollout pauses the next step, saying whose lock", async () => {
+    const id = await approvedRollout();
+    const lock = await h.command('lock orders prod migrating the orders table', { user: USERS.prod1 });
+    expect(lock.statusCode).toBe(200);
+    traffic(400);
+    await h.advance(10 * MINUTE);
+
+    const last = (await h.events(id)).at(-1);
+    expect(last).toMatchObject({ action: 'PAUSED', actor: 'system' });
+    expect(last?.reason).toContain('migrating the orders table');
+    expect(prod()).toMatchObject({ version: '3', weights: { '4': 0.1 } });
+  });
+
+  it('an unhealthy step rolls back even under a lock: taking a bad version away is never frozen', async () => {
+    const id = await approvedRollout();
+    await h.command('lock orders prod migrating', { user: USERS.prod1 });
+    traffic(400, { '4': 0.5 });
+    await h.advance(10 * MINUTE);
+
+    expect((await h.events(id)).at(-1)).toMatchObject({ action: 'ROLLED_BACK', actor: 'system' });
+    expect(prod()).toMatchObject({ version: '3', weights: {} });
+  });
+});
+
 describe('ticks are idempotent', () => {
   it('a duplicated tick and a late one append nothing and call UpdateAlias no more', async () => {
     const id = await approvedRollout();
