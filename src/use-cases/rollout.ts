@@ -15,7 +15,7 @@ import { ChatopsError } from '../domain/errors';
 import { describeFreeze } from '../domain/freeze';
 import { type Health, judge, metricWindow, type VersionMetrics } from '../domain/health';
 import { describeLock } from '../domain/lock';
-import { type AuditEvent, changeMarker, eventFor, hasMarker } from '../domain/request';
+import { type AuditEvent, changeMarker, eventFor, foldRequest, hasMarker } from '../domain/request';
 import {
   checkTick,
   decideButton,
@@ -117,6 +117,13 @@ export async function advanceRollout(
       }
     } else if (trigger.kind === 'rollback') {
       decision = decideButton(state, { button: 'rollback', actor: trigger.actor, allowed: true }, now);
+    } else if (
+      state.phase === 'approved' &&
+      foldRequest(stored.request, stored.events).status === 'PENDING'
+    ) {
+      // The request's own count of approvals (a freeze override's included) is the one that
+      // starts a rollout.
+      return { state, ...located };
     } else {
       // Promote now is a person's decision and goes through; starting (or resuming before the
       // first share) waits for a lock or a freeze like any change.
