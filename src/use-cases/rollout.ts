@@ -228,29 +228,10 @@ async function scheduleOrPause(
     return undefined;
   } catch (error) {
     const reason = `the next step could not be scheduled (${(error as Error).name}): paused; Resume to go on`;
-    const paused = {
-      ...eventBase(state, deps.clock.now()),
-      action: 'PAUSED' as const,
-      actor: 'system',
-      reason,
-    };
+    const paused = eventFor(state.request, 'PAUSED', 'system', deps.clock.now(), reason);
+    // seq: the next free one, whatever was appended since.
     return appendFact(deps, state.request.id, { ...paused, seq: 0 });
   }
-}
-
-function eventBase(state: RolloutState, now: Date) {
-  const { request } = state;
-  return {
-    function: request.function,
-    functionName: request.functionName,
-    alias: request.alias,
-    requestId: request.id,
-    team: request.team,
-    channel: request.channel,
-    fromVersion: request.fromVersion,
-    toVersion: request.toVersion,
-    at: now.toISOString(),
-  };
 }
 
 /** A progressing rollout's current tick, scheduled again if its schedule was lost (idempotent). */
