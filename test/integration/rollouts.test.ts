@@ -201,6 +201,31 @@ describe('/lambda status', () => {
   });
 });
 
+describe('the cost of one step', () => {
+  it('a judged step that shifts on: two GetAlias, one UpdateAlias, two GetMetricData, one DescribeAlarms, one CreateSchedule', async () => {
+    const id = await approvedRollout('--linear 25% --every 5m');
+    traffic(300);
+    h.lambda.resetCalls();
+    h.cloudwatch.resetCalls();
+    h.scheduler.resetCalls();
+    await h.advance(5 * MINUTE);
+
+    expect((await h.events(id)).at(-1)).toMatchObject({ action: 'SHIFTED', weight: '50' });
+    const count = (operations: string[]) =>
+      operations.reduce<Record<string, number>>(
+        (counts, operation) => Object.assign(counts, { [operation]: (counts[operation] ?? 0) + 1 }),
+        {},
+      );
+    // The worker's own calls only (the stand-in's record of the test's traffic is not an API call).
+    expect(count(h.lambda.calls.map((call) => call.operation))).toEqual({ GetAlias: 2, UpdateAlias: 1 });
+    expect(count(h.cloudwatch.calls.map((call) => call.operation))).toEqual({
+      GetMetricData: 2,
+      DescribeAlarms: 1,
+    });
+    expect(count(h.scheduler.calls.map((call) => call.operation))).toEqual({ CreateSchedule: 1 });
+  });
+});
+
 describe('automatic rollback', () => {
   it('on the new version error rate: back to 3, routing cleared, ROLLED_BACK by system with the numbers', async () => {
     const id = await approvedRollout();
