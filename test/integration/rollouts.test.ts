@@ -188,6 +188,21 @@ describe('a canary that completes', () => {
   });
 });
 
+describe('a rollout holds its alias', () => {
+  it('refuses another request for prod while it runs, naming it; frees prod when it ends', async () => {
+    const id = await approvedRollout();
+    const refused = await h.command('promote orders prod 5', { user: USERS.approver });
+    expect(textOf(refused.json?.blocks)).toContain(`already has an open request, \`${id}\``);
+
+    traffic(400);
+    await h.advance(10 * MINUTE);
+    expect((await actions(id)).at(-1)).toBe('APPLIED');
+    await h.command('promote orders prod 5', { user: USERS.approver });
+    const card = h.slack.messages(CHANNELS.releases).at(-1);
+    expect(textOf(card?.blocks)).toContain('prod 4 → 5');
+  });
+});
+
 describe('/lambda status', () => {
   it('shows a rollout in progress: its share, its next step and the last judgement', async () => {
     const id = await approvedRollout();
