@@ -103,7 +103,6 @@ describe.skipIf(!hasChromium)('rollouts in the playground', () => {
       const path = process.env.UPDATE_SCREENSHOT
         ? join(REPO_ROOT, 'docs/playground-rollout.png')
         : join(tmpdir(), 'playground-rollout.png');
-      await orders.scrollIntoViewIfNeeded();
       const png = await page.screenshot({ path });
       expect(png.subarray(1, 4).toString()).toBe('PNG');
 
