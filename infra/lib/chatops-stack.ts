@@ -265,6 +265,7 @@ export class ChatopsStack extends Stack {
       worker,
       slackSecret: this.slackSecret,
       failedWork: this.failedWork,
+      scheduleGroupName,
     });
 
     new CfnOutput(this, 'FunctionUrl', {

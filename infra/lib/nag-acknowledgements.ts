@@ -14,6 +14,8 @@ export interface NagSubjects {
   worker: BotFunction;
   slackSecret: secretsmanager.CfnSecret;
   failedWork: sqs.Queue;
+  /** The worker's own schedule group (rollout steps). */
+  scheduleGroupName: string;
 }
 
 /** cdk-nag's rendering of a configured function's `<arn>:*`, as it names the IAM5 finding. */
@@ -41,9 +43,26 @@ export function acknowledgeNagFindings(subjects: NagSubjects): void {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         "Active tracing's xray:PutTraceSegments and xray:PutTelemetryRecords (added by CDK): X-Ray " +
-        'supports no resource-level permissions for them. They only write traces.',
+        'supports no resource-level permissions for them. They only write traces.' +
+        (role === subjects.worker.role
+          ? " And the worker's cloudwatch:GetMetricData (a rollout step's metrics): IAM accepts no " +
+            'resource for it but `*`; it only reads.'
+          : ''),
     });
   }
+
+  Validations.of(subjects.worker.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${subjects.scheduleGroupName}/*]`,
+    reason:
+      "The schedules of the worker's own group only: one one-time schedule per rollout step, named " +
+      'after the request and the step, so the names are not known before the rollouts exist.',
+  });
+  Validations.of(subjects.worker.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]',
+    reason:
+      "cloudwatch:DescribeAlarms, read only, for the alarms a rollout's guard names: the configuration " +
+      'read at run time (CHATOPS_CONFIG) may name other alarms than the one the stack was synthesised with.',
+  });
 
   Validations.of(subjects.slackSecret).acknowledge({
     id: 'AwsSolutions-SMG4',
