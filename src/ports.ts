@@ -77,8 +77,8 @@ export interface MetricsReader {
     version: string;
     window: MetricWindow;
   }): Promise<VersionMetrics>;
-  /** Of `names`, the alarms now in ALARM. */
-  alarmsInAlarm(names: string[]): Promise<string[]>;
+  /** Of `names`, the alarms now in ALARM, where `functionName` lives (its account and region). */
+  alarmsInAlarm(names: string[], functionName: string): Promise<string[]>;
 }
 
 /** The outcome of asking for a step's claim (see StepClaim). */

@@ -17,7 +17,7 @@ import { DynamoDbDriftCards } from './adapters/dynamodb-drift-cards';
 import { DynamoDbPeriodSlots } from './adapters/dynamodb-period-slots';
 import { EventBridgeRolloutScheduler, UnconfiguredScheduler } from './adapters/eventbridge-rollout-scheduler';
 import { InProcessWorkQueue } from './adapters/in-process-work-queue';
-import { lambdaClients } from './adapters/lambda-clients';
+import { awsClients, lambdaClients } from './adapters/lambda-clients';
 import { workerEvent } from './adapters/worker-event';
 import { isCiPromoteEvent } from './domain/ci-promote';
 import { CI_ACTOR } from './domain/request';
@@ -64,7 +64,18 @@ export function createWorker(
         acting: actingAs,
         slots: new DynamoDbPeriodSlots(settings.auditTableName, dynamo),
         driftCards: new DynamoDbDriftCards(settings.auditTableName, dynamo),
-        metrics: new CloudWatchMetricsReader(new CloudWatchClient({})),
+        // Metrics and alarms of a function in another account are read there, as its reader role.
+        metrics: new CloudWatchMetricsReader(
+          awsClients(
+            {
+              base: new CloudWatchClient({}),
+              config: slack.deps.config,
+              kind: 'reader',
+              ...(roles ? { roles } : {}),
+            },
+            (settings) => new CloudWatchClient(settings),
+          ),
+        ),
         scheduler: new UnconfiguredScheduler('the worker has not been invoked yet'),
       },
     };

@@ -2,6 +2,8 @@
 // Invocations and Errors through one alias (namespace AWS/Lambda, dimensions FunctionName,
 // Resource = `<function>:<alias>`, ExecutedVersion), summed over the step's window, and the state
 // of the guard's alarms. Lambda publishes no zero data points: a period without data adds nothing.
+// A function in another account is judged in that account and region (its reader role), where
+// its metrics and alarms are.
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
@@ -10,12 +12,17 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { VersionMetrics } from '../domain/health';
 import type { MetricsReader } from '../ports';
+import type { ClientSource } from './lambda-clients';
 
 /** DescribeAlarms takes at most 100 names per call. */
 const ALARM_NAMES_PER_CALL = 100;
 
 export class CloudWatchMetricsReader implements MetricsReader {
-  constructor(private readonly client: CloudWatchClient = new CloudWatchClient({})) {}
+  private readonly clientFor: ClientSource<CloudWatchClient>;
+
+  constructor(clients: ClientSource<CloudWatchClient> | CloudWatchClient = new CloudWatchClient({})) {
+    this.clientFor = typeof clients === 'function' ? clients : async () => clients;
+  }
 
   async versionMetrics(query: Parameters<MetricsReader['versionMetrics']>[0]): Promise<VersionMetrics> {
     const name = lambdaFunctionName(query.functionName);
@@ -34,9 +41,10 @@ export class CloudWatchMetricsReader implements MetricsReader {
       ReturnData: true,
     });
     const sums: Record<string, number> = { invocations: 0, errors: 0 };
+    const client = await this.clientFor(query.functionName);
     let nextToken: string | undefined;
     do {
-      const page = await this.client.send(
+      const page = await client.send(
         new GetMetricDataCommand({
           MetricDataQueries: [metric('invocations', 'Invocations'), metric('errors', 'Errors')],
           StartTime: query.window.start,
@@ -54,12 +62,13 @@ export class CloudWatchMetricsReader implements MetricsReader {
     return { invocations: sums.invocations ?? 0, errors: sums.errors ?? 0 };
   }
 
-  async alarmsInAlarm(names: string[]): Promise<string[]> {
+  async alarmsInAlarm(names: string[], functionName: string): Promise<string[]> {
     const inAlarm: string[] = [];
+    const client = await this.clientFor(functionName);
     for (let start = 0; start < names.length; start += ALARM_NAMES_PER_CALL) {
       let nextToken: string | undefined;
       do {
-        const page = await this.client.send(
+        const page = await client.send(
           new DescribeAlarmsCommand({
             AlarmNames: names.slice(start, start + ALARM_NAMES_PER_CALL),
             StateValue: 'ALARM',

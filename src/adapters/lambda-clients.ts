@@ -1,4 +1,5 @@
-// Which Lambda client reaches a configured function (DESIGN.md sections 5 and 6, issue 11). A
+// Which AWS client (Lambda, CloudWatch) reaches a configured function (DESIGN.md sections 5 and 6,
+// issue 11). A
 // function in the bot's own account and region uses the bot's own client and credentials, as
 // always (no STS). One in another region gets a client for that region. One in an account listed
 // under `accounts` gets credentials of that account's reader role (reads) or promoter role
@@ -13,10 +14,17 @@ import type { AssumedRoles, TemporaryCredentials } from './assumed-roles';
 export type RoleKind = 'reader' | 'promoter';
 
 /** The client that reaches `functionName` (a configured `functionName`: a name or an ARN). */
-export type LambdaClientSource = ((functionName: string) => Promise<LambdaClient>) & {
+export type ClientSource<Client> = ((functionName: string) => Promise<Client>) & {
   /** Where the configuration says the function is, for errors: `functions.<key>` in account …, region …. */
   whereIs?: (functionName: string) => string | undefined;
 };
+export type LambdaClientSource = ClientSource<LambdaClient>;
+
+/** What every SDK client has that this module uses. */
+interface AwsClient {
+  config: { region: () => Promise<string> };
+  destroy(): void;
+}
 
 interface Location {
   region: string | undefined;
@@ -31,13 +39,24 @@ export const singleClient =
   async () =>
     client;
 
-export function lambdaClients(options: {
-  base: LambdaClient;
+export interface ClientOptions<Client> {
+  /** The bot's own client: its account, region and credentials. */
+  base: Client;
   config: ChatopsConfig;
   kind: RoleKind;
   /** Needed only when `accounts` lists other accounts. */
   roles?: AssumedRoles;
-}): LambdaClientSource {
+}
+
+export function lambdaClients(options: ClientOptions<LambdaClient>): LambdaClientSource {
+  return awsClients(options, (settings) => new LambdaClient(settings));
+}
+
+/** Clients of one kind (`make`) for the configured functions, as the header says. */
+export function awsClients<Client extends AwsClient>(
+  options: ClientOptions<Client>,
+  make: (settings: { region: string; credentials?: TemporaryCredentials }) => Client,
+): ClientSource<Client> {
   const { base, config, kind, roles } = options;
   const locations = new Map<string, Location>();
   for (const fn of Object.values(config.functions)) {
@@ -47,22 +66,22 @@ export function lambdaClients(options: {
         : undefined;
     locations.set(fn.functionName, { region: fn.region, account, key: fn.key });
   }
-  const regional = new Map<string, LambdaClient>();
-  const assumed = new Map<string, { credentials: TemporaryCredentials; client: LambdaClient }>();
+  const regional = new Map<string, Client>();
+  const assumed = new Map<string, { credentials: TemporaryCredentials; client: Client }>();
   const clientIn = (region: string) => {
     let client = regional.get(region);
     if (!client) {
-      client = new LambdaClient({ region });
+      client = make({ region });
       regional.set(region, client);
     }
     return client;
   };
-  const source: LambdaClientSource = async (functionName) => {
+  const source: ClientSource<Client> = async (functionName) => {
     const location = locations.get(functionName);
     const baseRegion = await base.config.region();
     const region = location?.region ?? baseRegion;
     if (!location?.account) return region === baseRegion ? base : clientIn(region);
-    if (!roles) throw new Error('lambdaClients: `accounts` is configured but no AssumedRoles was given');
+    if (!roles) throw new Error('awsClients: `accounts` is configured but no AssumedRoles was given');
     const settings = location.account;
     const acting = currentActing() ?? { user: 'system', purpose: 'bot' };
     const roleArn = kind === 'reader' ? settings.readerRoleArn : settings.promoterRoleArn;
@@ -79,7 +98,7 @@ export function lambdaClients(options: {
     const cached = assumed.get(cacheKey);
     if (cached && cached.credentials === credentials) return cached.client;
     cached?.client.destroy();
-    const client = new LambdaClient({ region, credentials });
+    const client = make({ region, credentials });
     assumed.set(cacheKey, { credentials, client });
     return client;
   };

@@ -261,7 +261,7 @@ async function observe(deps: RolloutDeps, state: RolloutState, now: Date): Promi
     read(request.toVersion),
     read(request.fromVersion),
     plan.guard.alarms.length > 0
-      ? deps.metrics.alarmsInAlarm(plan.guard.alarms).catch(() => undefined)
+      ? deps.metrics.alarmsInAlarm(plan.guard.alarms, request.functionName).catch(() => undefined)
       : Promise.resolve([]),
   ]);
   // Alarms that could not be read leave the step unjudged: never healthy by default.

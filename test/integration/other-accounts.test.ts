@@ -232,3 +232,75 @@ describe('list and status across accounts and regions', () => {
     }
   });
 });
+
+describe('a canary of a function in another account', () => {
+  const ROLLOUT_CONFIG = `${CONFIGURED}rollouts:
+  prod: { strategy: canary, steps: [10], bake: 10m, guard: { maxErrorRate: 1%, minInvocations: 20 } }
+`;
+  /** What Lambda would publish about the new version through prod: in `place`'s CloudWatch. */
+  const metricsOf = (
+    place: { putDatum(datum: Parameters<Harness['cloudwatch']['putDatum']>[0]): void },
+    errors: number,
+  ) => {
+    const at = h.clock.now().getTime() + 2 * 60_000;
+    const dimensions = {
+      FunctionName: 'inventory-service',
+      Resource: 'inventory-service:prod',
+      ExecutedVersion: '3',
+    };
+    place.putDatum({ namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions, value: 100, at });
+    if (errors > 0)
+      place.putDatum({ namespace: 'AWS/Lambda', metricName: 'Errors', dimensions, value: errors, at });
+  };
+
+  beforeEach(async () => {
+    h = await start({ config: ROLLOUT_CONFIG });
+  });
+
+  it('is judged on that account’s metrics, read through its reader role, and completes', async () => {
+    await h.command('promote inventory dev→prod', { user: USERS.dev });
+    const posted = h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok).at(-1);
+    const id = requestIdIn(posted?.body.blocks);
+    await h.click(id, 'approve', { user: USERS.approver });
+    await h.settle();
+    expect(inventoryAlias('prod')).toMatchObject({ version: '2', weights: { '3': 0.1 } });
+
+    // Healthy where the function runs; a failing namesake in the bot's own account must not count.
+    metricsOf(h.cloudwatch.inAccount(TARGET, REGION), 0);
+    metricsOf(h.cloudwatch, 100);
+    await h.advance(11 * 60_000);
+    await h.settle();
+
+    expect((await h.events(id)).map((event) => event.action)).toEqual([
+      'REQUESTED',
+      'APPROVED',
+      'SHIFTED',
+      'APPLIED',
+    ]);
+    expect(inventoryAlias('prod')).toMatchObject({ version: '3', weights: {} });
+    const metricReads = h.cloudwatch.calls.filter((call) => call.operation === 'GetMetricData');
+    expect(metricReads.length).toBeGreaterThan(0);
+    expect(assumed()).toContainEqual(expect.objectContaining({ roleArn: READER, outcome: 'granted' }));
+  });
+
+  it('rolls back on that account’s errors', async () => {
+    await h.command('promote inventory dev→prod', { user: USERS.dev });
+    const posted = h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok).at(-1);
+    const id = requestIdIn(posted?.body.blocks);
+    await h.click(id, 'approve', { user: USERS.approver });
+    await h.settle();
+
+    metricsOf(h.cloudwatch.inAccount(TARGET, REGION), 30);
+    metricsOf(h.cloudwatch, 0);
+    await h.advance(11 * 60_000);
+    await h.settle();
+
+    expect((await h.events(id)).map((event) => event.action)).toEqual([
+      'REQUESTED',
+      'APPROVED',
+      'SHIFTED',
+      'ROLLED_BACK',
+    ]);
+    expect(inventoryAlias('prod')).toMatchObject({ version: '2', weights: {} });
+  });
+});

@@ -136,8 +136,8 @@ describe('CloudWatchMetricsReader', () => {
     standIn.setAlarmState('a', 'ALARM', 'test');
     standIn.setAlarmState('c', 'ALARM', 'test');
 
-    expect(await reader.alarmsInAlarm(['a', 'b'])).toEqual(['a']);
-    expect(await reader.alarmsInAlarm([])).toEqual([]);
+    expect(await reader.alarmsInAlarm(['a', 'b'], 'orders-service')).toEqual(['a']);
+    expect(await reader.alarmsInAlarm([], 'orders-service')).toEqual([]);
   });
 
   it('the FunctionName dimension is the name, also for a configured ARN', () => {

@@ -229,7 +229,7 @@ export async function startHarness(
   const now = () => clock.now().getTime();
   const scheduler = await SchedulerStandIn.start({ clock: now, retryDelayMs: () => 1000 });
   scheduler.createScheduleGroup(SCHEDULE_GROUP);
-  const cloudwatch = await CloudWatchStandIn.start({ clock: now });
+  const cloudwatch = await CloudWatchStandIn.start({ clock: now, ...(sts ? { identities: sts } : {}) });
   const slack = await SlackApiStandIn.start({
     team: { id: TEAM, domain: 'test', name: 'Test' },
     ...(options.slackScopes ? { scopes: options.slackScopes } : {}),

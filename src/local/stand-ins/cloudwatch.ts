@@ -26,6 +26,7 @@
 
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate, type IdentityVerifier } from './aws-identities';
 import { FaultQueue, type InjectedFault, isAnswerLost, loseAnswer } from './fault-injection';
 import {
   BodyTooLargeError,
@@ -88,6 +89,23 @@ export interface CloudWatchStandInOptions {
   clock?: () => number;
   /** How long after its timestamp a data point becomes visible. Default 0. */
   lagMs?: number;
+  /**
+   * Accounts mode (the STS stand-in): each request's account is its signer's, its region its
+   * credential scope's, and it sees only that account and region's metrics and alarms, as on AWS.
+   */
+  identities?: IdentityVerifier;
+}
+
+/** One account and region's metrics and alarms, set up from code (`inAccount`). */
+export interface CloudWatchAccountRegion {
+  putDatum(datum: Datum): void;
+  putMetricAlarm(spec: MetricAlarmSpec): void;
+  setAlarmState(name: string, state: AlarmState, reason: string): void;
+}
+
+interface Scope {
+  metrics: Map<string, StoredMetric>;
+  alarms: Map<string, AlarmRecord>;
 }
 
 export class CloudWatchError extends Error {
@@ -164,8 +182,9 @@ export class CloudWatchStandIn {
   readonly calls: CloudWatchCall[] = [];
 
   private readonly clock: () => number;
-  private readonly metrics = new Map<string, StoredMetric>();
-  private readonly alarms = new Map<string, AlarmRecord>();
+  private readonly scopes = new Map<string, Scope>();
+  /** The account and region the current call works in (`<account>/<region>`); set synchronously. */
+  private scopeKey: string;
   private readonly faults = new FaultQueue(CLOUDWATCH_OPERATIONS, 'CloudWatch stand-in');
   private running: RunningServer | undefined;
 
@@ -176,6 +195,46 @@ export class CloudWatchStandIn {
   ) {
     this.clock = options.clock ?? Date.now;
     this.lagMs = options.lagMs ?? 0;
+    this.scopeKey = `${accountId}/${region}`;
+  }
+
+  private get scope(): Scope {
+    let scope = this.scopes.get(this.scopeKey);
+    if (!scope) {
+      scope = { metrics: new Map(), alarms: new Map() };
+      this.scopes.set(this.scopeKey, scope);
+    }
+    return scope;
+  }
+
+  private get metrics(): Map<string, StoredMetric> {
+    return this.scope.metrics;
+  }
+
+  private get alarms(): Map<string, AlarmRecord> {
+    return this.scope.alarms;
+  }
+
+  /** Runs `work` in one account and region (synchronously: no other call can interleave). */
+  private within<T>(key: string, work: () => T): T {
+    const previous = this.scopeKey;
+    this.scopeKey = key;
+    try {
+      return work();
+    } finally {
+      this.scopeKey = previous;
+    }
+  }
+
+  /** Another account and region's metrics and alarms (accounts mode). */
+  inAccount(accountId: string, region: string = this.region): CloudWatchAccountRegion {
+    const key = `${accountId}/${region}`;
+    this.within(key, () => this.scope);
+    return {
+      putDatum: (datum) => this.within(key, () => this.putDatum(datum)),
+      putMetricAlarm: (spec) => this.within(key, () => this.putMetricAlarm(spec)),
+      setAlarmState: (name, state, reason) => this.within(key, () => this.setAlarmState(name, state, reason)),
+    };
   }
 
   static async start(options: CloudWatchStandInOptions = {}): Promise<CloudWatchStandIn> {
@@ -212,7 +271,7 @@ export class CloudWatchStandIn {
   }
 
   clearMetrics(): void {
-    this.metrics.clear();
+    for (const scope of this.scopes.values()) scope.metrics.clear();
   }
 
   /** Creates or overwrites a metric alarm as PutMetricAlarm does (a new one is INSUFFICIENT_DATA). */
@@ -298,21 +357,35 @@ export class CloudWatchStandIn {
       return sendError(new CloudWatchError(413, 'RequestEntityTooLarge', 'Request size exceeded 1 MB'));
     }
     await delay(this.latencyMs);
-    const refusal = checkSignature(
-      {
-        method: request.method ?? 'POST',
-        rawPath: url.pathname,
-        rawQuery: url.search.slice(1),
-        headers: request.headers,
-        body,
-      },
-      {
+    const signed = {
+      method: request.method ?? 'POST',
+      rawPath: url.pathname,
+      rawQuery: url.search.slice(1),
+      headers: request.headers,
+      body,
+    };
+    let scopeKey = this.scopeKey;
+    let refusal: { status: number; name: string; message: string } | null;
+    if (this.options.identities) {
+      const known = new Set([...this.scopes.keys()].map((key) => key.split('/')[1] ?? ''));
+      const authentication = authenticate(signed, this.options.identities, {
+        service: 'monitoring',
+        acceptsRegion: (region) => known.has(region),
+        fallbackRegion: this.region,
+      });
+      if (authentication.refusal !== undefined) refusal = authentication.refusal;
+      else {
+        refusal = null;
+        scopeKey = `${authentication.identity.account}/${authentication.region}`;
+      }
+    } else {
+      refusal = checkSignature(signed, {
         region: this.region,
         service: 'monitoring',
         now: new Date(),
         credentials: this.options.credentials,
-      },
-    );
+      });
+    }
     if (refusal !== null) {
       call.status = refusal.status;
       return sendJson(
@@ -337,7 +410,8 @@ export class CloudWatchStandIn {
       return sendError(new CloudWatchError(fault.status, fault.name, fault.message));
     }
     try {
-      const result = this.dispatch(operation, parseObject(body));
+      const input = parseObject(body);
+      const result = this.within(scopeKey, () => this.dispatch(operation, input));
       if (fault !== undefined) {
         call.status = 200;
         return loseAnswer(response);
