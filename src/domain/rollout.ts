@@ -104,7 +104,9 @@ export function foldRollout(request: ChangeRequest, plan: RolloutPlan, events: A
         }
         break;
       case 'SHIFTED':
-        state.phase = 'progressing';
+        // A Pause clicked while this shift was under way is recorded before it: the alias did
+        // move, and the person's pause still stands until someone resumes.
+        state.phase = state.phase === 'paused' ? 'paused' : 'progressing';
         state.step += 1;
         state.weight = event.weight ?? state.weight;
         state.extensions = 0;

@@ -416,6 +416,27 @@ describe('foldRollout', () => {
     },
   );
 
+  it.each([
+    ['between two steps', ['APPROVED', 'SHIFTED', 'PAUSED', 'SHIFTED']],
+    ['before the first step', ['APPROVED', 'PAUSED', 'SHIFTED']],
+  ] as const)(
+    'keeps a pause that lands %s as the shift under way: the shift is recorded, the pause stands',
+    (_when, actions) => {
+      const events = [
+        ev('REQUESTED', 'UREQUESTER', 1),
+        ...actions.map((action, index) => ev(action, 'UA', index + 2)),
+      ];
+
+      const state = foldRollout(request, LINEAR, events);
+
+      expect(state.phase).toBe('paused');
+      expect(state.step).toBe(actions.filter((action) => action === 'SHIFTED').length);
+      expect(foldRollout(request, LINEAR, [...events, ev('RESUMED', 'UA', events.length + 1)]).phase).toBe(
+        'progressing',
+      );
+    },
+  );
+
   it('needs the rule’s number of distinct approvers before it starts', () => {
     const two = changeRequest({ rule: { approvers: 'anyone', required: 2 } });
     const events = [ev('REQUESTED', 'UREQUESTER', 1), ev('APPROVED', 'UA', 2), ev('APPROVED', 'UA', 3)];
