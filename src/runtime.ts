@@ -49,13 +49,6 @@ export async function buildShared(
 ): Promise<SharedRuntime> {
   const config = loadConfig(settings);
   const logger = options.logger ?? new JsonLogger();
-  if (Object.keys(config.autoPromote).length > 0) {
-    // DESIGN.md 3c's key is read and checked, but nothing acts on it yet: say so rather than let
-    // people wait for promotions that will never come.
-    logger.warn('autoPromote is configured, but this version does not promote automatically yet', {
-      reason: 'autoPromote not implemented',
-    });
-  }
   const dynamo = new DynamoDBClient({});
   const secrets = await slackSecrets(settings);
   // From here on, no log line can carry either secret, whoever writes it (Bolt, the Web API client).

@@ -69,7 +69,7 @@ export async function answerCiPromote(
 }
 
 /** Posts the card; why not, when it could not be posted. */
-async function postCard(
+export async function postCard(
   { messenger, logger }: Pick<SlackDeps, 'messenger' | 'logger'>,
   channel: string,
   state: RequestState,

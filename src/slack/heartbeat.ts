@@ -6,9 +6,12 @@
 
 import { type DriftState, periodSlot } from '../domain/drift';
 import type { ChatopsConfig } from '../domain/model';
+import { AUTO_PROMOTE_ACTOR, autoPromote } from '../use-cases/auto-promote';
 import { checkDrift } from '../use-cases/drift';
 import { applyWaiting } from '../use-cases/locks';
+import { cancel } from '../use-cases/requests';
 import { driftCard } from './blocks/drift-card';
+import { postCard } from './ci-promote';
 import type { WorkerSlackDeps } from './tasks';
 
 export interface PeriodicJob {
@@ -50,7 +53,40 @@ export const expiredLocksJob: PeriodicJob = {
   },
 };
 
-export const PERIODIC_JOBS: readonly PeriodicJob[] = [driftJob, expiredLocksJob];
+/**
+ * Automatic promotion (DESIGN.md 3c): at every heartbeat while `autoPromote` is configured, the
+ * soaked, healthy versions get their request, whose card goes to the rule's channel. A card that
+ * cannot be posted withdraws its request: nobody could approve it, and open it would hold its alias.
+ */
+export const autoPromoteJob: PeriodicJob = {
+  name: 'autoPromote',
+  periodMs: (config) => (Object.keys(config.autoPromote).length > 0 ? HEARTBEAT_MS : undefined),
+  async run(slack) {
+    const { deps, messenger, logger } = slack;
+    for (const result of await autoPromote(deps)) {
+      const what = `${result.fn} ${result.from}→${result.to}${result.version ? ` (${result.version})` : ''}`;
+      if (result.outcome !== 'requested') {
+        logger.info(`auto-promotion: ${what}: ${result.outcome}: ${result.why}`);
+        continue;
+      }
+      const { request } = result.state;
+      const posted = await postCard({ messenger, logger }, result.channel, result.state);
+      if ('why' in posted) {
+        logger.warn(`auto-promotion: ${what}: ${posted.why}; request ${request.id} withdrawn`);
+        await cancel(deps, { requestId: request.id, actor: AUTO_PROMOTE_ACTOR });
+        continue;
+      }
+      await deps.requests
+        .saveCard(request, posted.card)
+        .catch((error: unknown) =>
+          logger.warn(`auto-promotion: card of ${request.id} not saved (${String(error)})`),
+        );
+      logger.info(`auto-promotion: ${what}: request ${request.id}`);
+    }
+  },
+};
+
+export const PERIODIC_JOBS: readonly PeriodicJob[] = [driftJob, expiredLocksJob, autoPromoteJob];
 
 /**
  * How long the look that recorded a drift has to post its card before a later look, finding no

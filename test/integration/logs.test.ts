@@ -151,20 +151,3 @@ describe('secrets', () => {
     expect(everything).not.toContain(h.slack.botToken);
   });
 });
-
-describe('a configuration key this version does not act on yet', () => {
-  it('autoPromote: the bot says at start that nothing is promoted automatically', async () => {
-    const harness = await startHarness({
-      config: `${DEFAULT_CONFIG}drift: { channel: C0RELEASES }\nautoPromote:\n  test: { from: dev, after: 1h }\n`,
-    });
-    try {
-      await harness.command('help');
-
-      expect(harness.logs.lines.map((line) => line.message)).toContain(
-        'autoPromote is configured, but this version does not promote automatically yet',
-      );
-    } finally {
-      await harness.close();
-    }
-  });
-});
