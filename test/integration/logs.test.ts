@@ -1,14 +1,7 @@
 // The bot's logs through the real handler and worker (issue 9, "Operations"): JSON lines carrying
 // the invocation's fields, infrastructure errors logged with their real cause, and never a secret.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_CONFIG,
-  type Harness,
-  requestIdIn,
-  SIGNING_SECRET,
-  startHarness,
-  USERS,
-} from '../support/harness';
+import { type Harness, requestIdIn, SIGNING_SECRET, startHarness, USERS } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
