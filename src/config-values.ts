@@ -121,7 +121,13 @@ export function asAccountId(value: unknown, path: string, fail: Fail): string {
   return fail(path, `must be a 12-digit AWS account id${hint}`);
 }
 
-export function asApprovalRule(value: unknown, path: string, fail: Fail): ApprovalRule {
+/** `allowNone`: `required: 0` is accepted (an alias whose changes need no approval, DESIGN.md 3c). */
+export function asApprovalRule(
+  value: unknown,
+  path: string,
+  fail: Fail,
+  options: { allowNone?: boolean } = {},
+): ApprovalRule {
   const rule = asObject(value, path, fail);
   checkKeys(rule, APPROVAL_KEYS, path, fail);
   const approvers = rule.approvers ?? 'anyone';
@@ -139,8 +145,17 @@ export function asApprovalRule(value: unknown, path: string, fail: Fail): Approv
     });
   }
   const required = rule.required ?? 1;
-  if (typeof required !== 'number' || !Number.isInteger(required) || required < 1 || required > 10) {
-    fail(`${path}.required`, 'must be a whole number from 1 to 10');
+  const least = options.allowNone ? 0 : 1;
+  if (typeof required !== 'number' || !Number.isInteger(required) || required < least || required > 10) {
+    fail(`${path}.required`, `must be a whole number from ${least} to 10`);
+  }
+  if (required === 0 && approvers !== 'anyone') {
+    // No approval at all is a statement about the alias, not about people: naming approvers
+    // who are never asked would read as a guard that is not there.
+    fail(
+      `${path}.required`,
+      '0 (no approval: requests are applied at once) goes with `approvers: anyone` only',
+    );
   }
   if (Array.isArray(approvers)) {
     const users = approvers.filter((id) => !String(id).startsWith('S'));

@@ -127,7 +127,7 @@ export function validateConfig(raw: unknown, file: string): ChatopsConfig {
   const approvalsRaw = root.approvals === undefined ? {} : asObject(root.approvals, 'approvals', fail);
   const approvals: Record<string, ApprovalRule> = {};
   for (const [alias, value, path] of aliasEntries(approvalsRaw, 'approvals', fail, { allowDefault: true })) {
-    define(approvals, alias, asApprovalRule(value, path, fail));
+    define(approvals, alias, asApprovalRule(value, path, fail, { allowNone: true }));
   }
 
   const selfApproval = root.selfApproval ?? false;

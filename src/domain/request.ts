@@ -166,11 +166,13 @@ export function isOpen(status: RequestStatus): boolean {
 
 /** Folds a request's events (ordered by seq) into its state. */
 export function foldRequest(request: ChangeRequest, events: AuditEvent[]): RequestState {
+  const progress = countApprovals(request, []);
   const state: RequestState = {
     request,
-    status: 'PENDING',
+    // A rule of `required: 0` needs no approval: the request is to be applied as soon as it is made.
+    status: progress.complete ? 'APPLYING' : 'PENDING',
     approvals: [],
-    progress: countApprovals(request, []),
+    progress,
     events,
   };
   for (const event of events) {

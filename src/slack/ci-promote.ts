@@ -7,6 +7,7 @@ import { isChatopsError } from '../domain/errors';
 import type { RequestState } from '../domain/request';
 import type { CardLocation } from '../ports';
 import { type CiInvocation, requestFromCi, withdrawUnannounced } from '../use-cases/ci-promote';
+import { applyIfNoApprovalNeeded } from './apply-if-no-approval';
 import { requestCard } from './blocks/request-card';
 import { slackErrorCode } from './cards';
 import type { SlackDeps } from './context';
@@ -54,6 +55,7 @@ export async function answerCiPromote(
   await deps.requests
     .saveCard(request, card)
     .catch((error: unknown) => logger.warn(`ci.promote: card of ${request.id} not saved (${String(error)})`));
+  await applyIfNoApprovalNeeded({ deps, logger }, state);
   const permalink = await messenger.permalink(card);
   logger.info(
     `ci.promote: request ${request.id} for ${request.function} ${request.alias} → ${request.toVersion}`,

@@ -10,6 +10,7 @@ import { AUTO_PROMOTE_ACTOR, autoPromote } from '../use-cases/auto-promote';
 import { checkDrift } from '../use-cases/drift';
 import { applyWaiting } from '../use-cases/locks';
 import { cancel } from '../use-cases/requests';
+import { applyIfNoApprovalNeeded } from './apply-if-no-approval';
 import { driftCard } from './blocks/drift-card';
 import { postCard } from './ci-promote';
 import type { WorkerSlackDeps } from './tasks';
@@ -81,6 +82,7 @@ export const autoPromoteJob: PeriodicJob = {
         .catch((error: unknown) =>
           logger.warn(`auto-promotion: card of ${request.id} not saved (${String(error)})`),
         );
+      await applyIfNoApprovalNeeded(slack, result.state);
       logger.info(`auto-promotion: ${what}: request ${request.id}`);
     }
   },

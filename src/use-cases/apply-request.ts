@@ -89,7 +89,9 @@ export async function applyRequest(deps: WorkerDeps, requestId: string, owner: s
     if (!claim.taken) return { ...loaded, acted: false };
     // Without an earlier claim on this step, nobody of this request can have called AWS for it
     // yet: an alias that moved was moved by someone else.
-    const lastApprover = state.approvals[state.approvals.length - 1] ?? 'system';
+    // Who made the change happen: the approver whose click completed the request, or, where the
+    // rule needs no approval, whoever asked.
+    const lastApprover = state.approvals[state.approvals.length - 1] ?? state.request.requester;
     // The approver whose click completed the request is the person who moved the alias.
     const outcome = await deps.acting({ user: lastApprover, purpose: requestId }, () =>
       moveAlias(

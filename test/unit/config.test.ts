@@ -67,6 +67,12 @@ describe('parseConfig', () => {
     expect(JSON.stringify(fromJson)).toBe(json);
   });
 
+  it('accepts an alias that needs no approval: `approvers: anyone, required: 0`', () => {
+    const config = validateConfig(minimal({ approvals: { dev: { approvers: 'anyone', required: 0 } } }), FILE);
+
+    expect(config.approvals.dev).toEqual({ approvers: 'anyone', required: 0 });
+  });
+
   it('fills in defaults', () => {
     // Act
     const config = parseConfig('functions:\n  orders:\n', FILE);
@@ -278,16 +284,28 @@ describe('validateConfig', () => {
       problem: /needs 2 approvals but only 1 approver\(s\) are listed/,
     },
     {
-      name: 'required zero',
-      raw: minimal({ approvals: { default: { approvers: 'anyone', required: 0 } } }),
+      name: 'required zero with named approvers',
+      raw: minimal({ approvals: { dev: { approvers: ['U012AB3CD'], required: 0 } } }),
+      path: 'approvals.dev.required',
+      problem: /0 \(no approval: requests are applied at once\) goes with `approvers: anyone` only/,
+    },
+    {
+      name: 'required below zero',
+      raw: minimal({ approvals: { default: { approvers: 'anyone', required: -1 } } }),
       path: 'approvals.default.required',
+      problem: /whole number from 0 to 10/,
+    },
+    {
+      name: 'required zero for the freeze override',
+      raw: minimal({ freezeOverride: { approvers: 'anyone', required: 0 } }),
+      path: 'freezeOverride.required',
       problem: /whole number from 1 to 10/,
     },
     {
       name: 'required as text',
       raw: minimal({ approvals: { default: { required: '2' } } }),
       path: 'approvals.default.required',
-      problem: /whole number from 1 to 10/,
+      problem: /whole number from 0 to 10/,
     },
     {
       name: 'required fractional',

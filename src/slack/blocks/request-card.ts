@@ -203,7 +203,10 @@ function statusBlocks(state: RequestState, options: CardOptions): KnownBlock[] {
   }
   // ROLLING_OUT never gets here: a rollout's card is its rollout card (rollout-card.ts).
   if (state.status === 'APPLYING' || state.status === 'ROLLING_OUT') {
-    const approved = `Approved by ${state.approvals.map(mentionUser).join(', ')}`;
+    const approved =
+      state.approvals.length > 0
+        ? `Approved by ${state.approvals.map(mentionUser).join(', ')}`
+        : `*No approval needed* (the rule of ${request.alias} asks for none)`;
     // Retry stays on the card while applying: if the worker never started or died, a click is
     // how anyone starts it again (a click while it is under way changes nothing).
     if (!options.stalled) {

@@ -10,6 +10,7 @@ import {
   requestRollback,
   type StepResult,
 } from '../../../use-cases/requests';
+import { applyIfNoApprovalNeeded } from '../../apply-if-no-approval';
 import { aliasBusyMessage } from '../../blocks/alias-busy';
 import { type Message, section } from '../../blocks/common';
 import { requestCard } from '../../blocks/request-card';
@@ -61,11 +62,11 @@ export async function requestCommand(
         `request ${made.state.request.id}: its card location was not saved (${String(error)})`,
       );
     });
-    return undefined;
   }
+  await applyIfNoApprovalNeeded(slack, made.state, command.response_url);
   // The bot may not or could not post in this channel (not joined, private, rate-limited, Slack
   // failing): the answer to the command itself carries the card, visible to everyone there.
-  return { message: card, visibility: 'in_channel' };
+  return location ? undefined : { message: card, visibility: 'in_channel' };
 }
 
 function cancelNote({ state, outcome, event }: StepResult): Message {
