@@ -24,7 +24,11 @@ new ChatopsStack(app, 'LambdaChatops', {
   functionName: settings.functionName,
   driftEvents: settings.driftEvents,
 });
-const target = targetSettings(config, app.node.tryGetContext('targetAccount'));
+const target = targetSettings(
+  config,
+  app.node.tryGetContext('targetAccount'),
+  app.node.tryGetContext('botRegion'),
+);
 if (target) {
   new TargetStack(app, 'LambdaChatopsTarget', {
     stackName: `${settings.functionName}-target`,

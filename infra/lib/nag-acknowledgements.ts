@@ -5,6 +5,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
 import type { ChatopsConfig } from '../../src/domain/model';
 import type { BotFunction } from './chatops-stack';
 
@@ -97,4 +98,38 @@ export function acknowledgeNagFindings(subjects: NagSubjects): void {
       'FailedWork queue and its alarm), which AWS recommends over a dead-letter queue: the record ' +
       'carries the error and the request context too.',
   });
+}
+
+/** The LambdaChatopsTarget roles' findings: the same two kinds as the bot's own roles. */
+export function acknowledgeTargetNagFindings(
+  reader: Construct,
+  promoter: Construct,
+  target: { functionNames: string[]; regions: string[] },
+): void {
+  for (const role of [reader, promoter]) {
+    for (const region of target.regions) {
+      for (const name of target.functionNames) {
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:${region}:<AWS::AccountId>:function:${name}:*]`,
+          reason:
+            `function:${name}:* is this one function's versions and aliases in ${region}, not a wildcard over ` +
+            'functions: reads and UpdateAlias with a qualifier are authorised against the qualified ARN.',
+        });
+      }
+    }
+  }
+  Validations.of(reader).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      "cloudwatch:GetMetricData, read only, for a rollout's judgement of the function's new version: " +
+      'IAM accepts no resource for it but `*`.',
+  });
+  for (const region of target.regions) {
+    Validations.of(reader).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:${region}:<AWS::AccountId>:alarm:*]`,
+      reason:
+        "cloudwatch:DescribeAlarms, read only, for the alarms a rollout's guard names: the configuration " +
+        'read at run time may name other alarms than the one this stack was synthesised with.',
+    });
+  }
 }

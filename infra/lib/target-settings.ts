@@ -6,11 +6,17 @@ import type { ChatopsConfig } from '../../src/domain/model';
 
 export interface TargetSettings {
   functionNames: string[];
+  /** Their regions; the bot's own (`botRegion`) for those the configuration gives no region. */
+  regions: string[];
   externalId?: string;
 }
 
 /** Undefined when the configuration lists no other account. */
-export function targetSettings(config: ChatopsConfig, targetAccount: unknown): TargetSettings | undefined {
+export function targetSettings(
+  config: ChatopsConfig,
+  targetAccount: unknown,
+  botRegion?: unknown,
+): TargetSettings | undefined {
   const accounts = Object.values(config.accounts);
   if (accounts.length === 0) return undefined;
   if (
@@ -30,9 +36,21 @@ export function targetSettings(config: ChatopsConfig, targetAccount: unknown): T
     );
   }
   const ids = new Set(chosen.map((account) => account.accountId));
-  const functionNames = Object.values(config.functions)
-    .filter((fn) => fn.account !== undefined && ids.has(fn.account))
-    .map((fn) => fn.functionName.split(':').at(-1) ?? fn.functionName);
+  const targets = Object.values(config.functions).filter(
+    (fn) => fn.account !== undefined && ids.has(fn.account),
+  );
+  const functionNames = targets.map((fn) => fn.functionName.split(':').at(-1) ?? fn.functionName);
+  const regionless = targets.filter((fn) => fn.region === undefined).map((fn) => fn.key);
+  if (regionless.length > 0 && (typeof botRegion !== 'string' || !botRegion)) {
+    throw new Error(
+      `functions ${regionless.join(', ')} run in another account in the bot's own region: say which with -c botRegion=<region> (or give them a region)`,
+    );
+  }
+  const regions = targets.map((fn) => fn.region ?? (botRegion as string));
   const externalId = externalIds[0];
-  return { functionNames: [...new Set(functionNames)].sort(), ...(externalId ? { externalId } : {}) };
+  return {
+    functionNames: [...new Set(functionNames)].sort(),
+    regions: [...new Set(regions)].sort(),
+    ...(externalId ? { externalId } : {}),
+  };
 }

@@ -12,6 +12,7 @@
 import { ArnFormat, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { acknowledgeTargetNagFindings } from './nag-acknowledgements';
 
 export const READER_ROLE_NAME = 'lambda-chatops-reader';
 export const PROMOTER_ROLE_NAME = 'lambda-chatops-promoter';
@@ -21,6 +22,8 @@ export interface TargetStackProps extends StackProps {
   botFunctionName: string;
   /** Names (not ARNs) of the functions the bot may read and promote in the target accounts. */
   functionNames: string[];
+  /** The regions those functions run in (the roles are global, the functions regional). */
+  regions: string[];
   /** When set, AssumeRole must pass exactly this external id. */
   externalId?: string;
 }
@@ -42,17 +45,19 @@ export class TargetStack extends Stack {
     }).valueAsString;
     const botRole = (suffix: string) =>
       `arn:${this.partition}:iam::${botAccountId}:role/${props.botFunctionName}-${suffix}`;
-    const functions = props.functionNames.flatMap((name) => {
-      const arn = this.formatArn({
-        service: 'lambda',
-        resource: 'function',
-        resourceName: name,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        // Any region of this account: the roles are global, the functions regional.
-        region: '*',
-      });
-      return [arn, `${arn}:*`];
-    });
+    if (props.regions.length === 0) throw new Error('LambdaChatopsTarget: name the regions of its functions');
+    const functions = props.regions.flatMap((region) =>
+      props.functionNames.flatMap((name) => {
+        const arn = this.formatArn({
+          service: 'lambda',
+          resource: 'function',
+          resourceName: name,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          region,
+        });
+        return [arn, `${arn}:*`];
+      }),
+    );
 
     this.reader = this.role(
       READER_ROLE_NAME,
@@ -84,19 +89,20 @@ export class TargetStack extends Stack {
       new iam.PolicyStatement({
         sid: 'ReadRolloutAlarms',
         actions: ['cloudwatch:DescribeAlarms'],
-        resources: [
+        resources: props.regions.map((region) =>
           this.formatArn({
             service: 'cloudwatch',
             resource: 'alarm',
             resourceName: '*',
-            region: '*',
+            region,
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           }),
-        ],
+        ),
       }),
     );
 
     this.promoter = this.role(PROMOTER_ROLE_NAME, botAccountId, [botRole('worker')], props.externalId);
+    acknowledgeTargetNagFindings(this.reader, this.promoter, props);
     this.promoter.addToPolicy(
       new iam.PolicyStatement({
         sid: 'PromoteManagedFunctionAliases',

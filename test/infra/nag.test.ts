@@ -3,12 +3,13 @@
 // acknowledged, finding by finding, with its reason in infra/lib/nag-acknowledgements.ts.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, App as CdkApp, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChatopsStack } from '../../infra/lib/chatops-stack';
 import { qualifiedArnFinding } from '../../infra/lib/nag-acknowledgements';
+import { TargetStack } from '../../infra/lib/target-stack';
 import { loadConfigFile } from '../../src/config';
 import { REPO_ROOT, removeTempDirs, tempDir } from './files';
 import { synthesize } from './synth';
@@ -115,4 +116,26 @@ describe('qualifiedArnFinding', () => {
   ])('names %s as cdk-nag does', (name, finding) => {
     expect(qualifiedArnFinding(name)).toBe(finding);
   });
+});
+
+describe('cdk-nag on LambdaChatopsTarget', () => {
+  it(
+    'leaves no finding unacknowledged on the roles of another account',
+    () => {
+      const app = new CdkApp();
+      new TargetStack(app, 'LambdaChatopsTarget', {
+        botFunctionName: 'lambda-chatops',
+        functionNames: ['inventory-service', 'stock-service'],
+        regions: ['eu-west-1', 'us-west-2'],
+        externalId: 'acme-7f3k',
+      });
+
+      const found = findings(app);
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+
+      expect(found).toEqual([]);
+      expect(() => app.synth()).not.toThrow();
+    },
+    NAG_TIMEOUT_MS,
+  );
 });

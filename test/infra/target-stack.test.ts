@@ -26,6 +26,7 @@ function target(props: { externalId?: string } = {}) {
   const stack = new TargetStack(app, 'LambdaChatopsTarget', {
     botFunctionName: 'lambda-chatops',
     functionNames: ['inventory-service', 'stock-service'],
+    regions: ['eu-west-1', 'us-west-2'],
     ...props,
   });
   return Template.fromStack(stack).toJSON() as {
@@ -108,11 +109,12 @@ describe('the LambdaChatopsTarget stack', () => {
       new TargetStack(new App(), 'T', {
         botFunctionName: 'lambda-chatops',
         functionNames: ['inventory-service'],
+        regions: ['eu-west-1'],
       }),
     );
     const reader = roleNamed(template.toJSON() as ReturnType<typeof target>, 'lambda-chatops-reader').id;
     const promoter = roleNamed(template.toJSON() as ReturnType<typeof target>, 'lambda-chatops-promoter').id;
-    const fn = `arn:\${AWS::Partition}:lambda:*:\${AWS::AccountId}:function:inventory-service`;
+    const fn = `arn:\${AWS::Partition}:lambda:eu-west-1:\${AWS::AccountId}:function:inventory-service`;
 
     expect(identityStatements(template, reader)).toEqual([
       {
@@ -131,7 +133,7 @@ describe('the LambdaChatopsTarget stack', () => {
         sid: 'ReadRolloutAlarms',
         effect: 'Allow',
         actions: ['cloudwatch:DescribeAlarms'],
-        resources: [`arn:\${AWS::Partition}:cloudwatch:*:\${AWS::AccountId}:alarm:*`],
+        resources: [`arn:\${AWS::Partition}:cloudwatch:eu-west-1:\${AWS::AccountId}:alarm:*`],
       },
     ]);
     expect(identityStatements(template, promoter)).toEqual([
@@ -149,8 +151,23 @@ describe('targetSettings', () => {
   it('names the functions the configuration places in other accounts, with their external id', () => {
     expect(targetSettings(parseConfig(CONFIG, 'c.yml'), undefined)).toEqual({
       functionNames: ['inventory-service', 'stock-service'],
+      regions: ['eu-west-1', 'us-west-2'],
       externalId: 'acme-7f3k',
     });
+  });
+
+  it('asks for the bot’s region when a function in another account has none', () => {
+    const regionless = CONFIG.replace(
+      'account: "222222222222", region: us-west-2',
+      'account: "222222222222"',
+    );
+    expect(() => targetSettings(parseConfig(regionless, 'c.yml'), undefined)).toThrow(
+      /-c botRegion=<region>/,
+    );
+    expect(targetSettings(parseConfig(regionless, 'c.yml'), undefined, 'eu-central-1')?.regions).toEqual([
+      'eu-central-1',
+      'eu-west-1',
+    ]);
   });
 
   it('is undefined without other accounts, and refuses accounts with different external ids', () => {
