@@ -68,7 +68,10 @@ describe('parseConfig', () => {
   });
 
   it('accepts an alias that needs no approval: `approvers: anyone, required: 0`', () => {
-    const config = validateConfig(minimal({ approvals: { dev: { approvers: 'anyone', required: 0 } } }), FILE);
+    const config = validateConfig(
+      minimal({ approvals: { dev: { approvers: 'anyone', required: 0 } } }),
+      FILE,
+    );
 
     expect(config.approvals.dev).toEqual({ approvers: 'anyone', required: 0 });
   });
