@@ -25,22 +25,18 @@
 //   - The SDK's event streams, which only Lambda's InvokeWithResponseStream uses (15 KB, 2-4 ms).
 //   - package.json files imported for a user agent: their name and version only (10 KB).
 //   Together: 655 KB -> 498 KB, import 86 -> 74 ms (p25 of 40 interleaved runs, 2-core machine).
+// - Cold-start techniques (issue 12), in scripts/fast-start.mjs, each measured A/B by `npm run
+//   bench`: built-ins through `require`, lazily required chunks for packages only some deployments
+//   call (dist/chunks/), unused Slack SDK files left out, and the V8 code cache layout (each
+//   function's dist/<name>.mjs is a small loader of dist/<name>.app.cjs and, when `npm run
+//   code-cache` has made one for the deployed Node, dist/<name>.cache).
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { load } from 'js-yaml';
+import { ALL_TECHNIQUES, failingModule, withFastStart } from './scripts/fast-start.mjs';
 
 const configFile = process.env.CHATOPS_CONFIG ?? 'chatops.config.yml';
-
-/** A CommonJS module any use of which throws: imported and never used. */
-const failingModule = (message) => `
-const fail = () => { throw new Error(${JSON.stringify(message)}); };
-module.exports = new Proxy(fail, {
-  get: (_target, key) => (key === '__esModule' || typeof key === 'symbol' ? undefined : fail),
-  ownKeys: () => ['prototype'],
-  apply: fail,
-  construct: fail,
-});`;
 
 const RECEIVER_PACKAGES = ['express', 'raw-body', '@slack/socket-mode', '@slack/oauth'];
 /** Bolt's files for the receivers above (AwsLambdaReceiver and request verification stay). */
@@ -159,24 +155,35 @@ async function bundledConfig() {
 /** The deployed entry points: `<outdir>/<name>.mjs`, each exporting `handler`. */
 export const ENTRY_POINTS = { handler: 'src/handler.ts', worker: 'src/worker.ts' };
 
-export async function buildBundles({ outdir = 'dist', quiet = false } = {}) {
+export async function buildBundles({
+  outdir = 'dist',
+  quiet = false,
+  // Cold-start techniques (scripts/fast-start.mjs); the bench builds variants without some.
+  techniques = ALL_TECHNIQUES,
+} = {}) {
   const config = await bundledConfig();
   // One build per entry point, each split: code only some deployments need (STS for other
   // accounts) becomes a chunk loaded on first use, and nothing is shared between the two
   // functions, so each loads exactly what it runs.
   const results = [];
+  const coldStartFiles = {};
   for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
-    results.push(await buildOne(name, entry, outdir, config));
+    const fastStart = withFastStart(buildOptions(name, entry, outdir, config), techniques);
+    results.push(await build(fastStart.options));
+    Object.assign(coldStartFiles, fastStart.afterBuild());
   }
   if (process.env.BUNDLE_METAFILE) {
     writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(results.map((result) => result.metafile)));
   }
   const sizes = {};
   for (const name of Object.keys(ENTRY_POINTS)) {
+    // The entry Lambda imports, and what Node loads with it at cold start (the code cache layout's
+    // script beside its loader).
     const outfile = `${outdir}/${name}.mjs`;
-    const bytes = statSync(outfile).size;
-    const gzip = gzipSync(readFileSync(outfile)).length;
-    sizes[name] = { outfile, bytes, gzip };
+    const files = coldStartFiles[name];
+    const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    const gzip = files.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
+    sizes[name] = { outfile, files, bytes, gzip };
     if (!quiet) {
       console.log(
         `${outfile}: ${(bytes / 1024).toFixed(1)} KB (${(gzip / 1024).toFixed(1)} KB gzip), config from ${configFile}`,
@@ -186,8 +193,8 @@ export async function buildBundles({ outdir = 'dist', quiet = false } = {}) {
   return sizes;
 }
 
-function buildOne(name, entry, outdir, config) {
-  return build({
+function buildOptions(name, entry, outdir, config) {
+  return {
     entryPoints: { [name]: entry },
     outdir,
     outExtension: { '.js': '.mjs' },
@@ -209,7 +216,7 @@ function buildOne(name, entry, outdir, config) {
     logLevel: 'warning',
     // BUNDLE_METAFILE=<file>: what is in the bundles and who imports it (esbuild.github.io/analyze).
     metafile: Boolean(process.env.BUNDLE_METAFILE),
-  });
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

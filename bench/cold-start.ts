@@ -1,47 +1,110 @@
-// Cold start: a fresh Node process imports the bundle and answers one signed `/lambda status
-// orders` against zero-latency stand-ins, interleaved with `node -e 0` and with the reference, a
-// plain bundle of Bolt's hello world for AWS Lambda. Each container exits right at its response,
-// as Lambda freezes it then.
-import { type ColdRun, coldRun, type HandlerResult, nodeNoop } from './containers';
+// Cold start: a fresh Node process (Lambda's node flags and environment) imports a bundle and
+// answers one signed `/lambda status orders` against zero-latency stand-ins; interleaved with
+// `node -e 0` and with the reference, a plain bundle of Bolt's hello world for AWS Lambda, on
+// each Node version, in a rotating order so that drift of the machine falls on all alike. Each
+// container is timed from its spawn to its response on stdout, where Lambda freezes it (its exit
+// waits on V8's background compile threads and is not counted).
+import { type ColdRun, coldRun, type HandlerResult, type Launch, nodeNoop } from './containers';
 import type { CallCounts } from './environment';
 import { type Bench, NO_LATENCY, USER } from './scenario';
 import { median, round } from './stats';
 
+export interface ColdRuntime {
+  /** `Node 22`. */
+  label: string;
+  version: string;
+  launch: Launch;
+  env: Record<string, string>;
+  /** The bot's bundles, by variant name. */
+  bundles: Record<string, string>;
+}
+
 export type ColdStart = Awaited<ReturnType<typeof measureColdStart>>;
+export type ColdStartOfRuntime = ColdStart['runtimes'][number];
 
 export async function measureColdStart(
-  { environment, traffic, bundle }: Bench,
-  options: { reference: string; rounds: number; extraEnv?: Record<string, string> },
+  { environment, traffic }: Bench,
+  options: { runtimes: ColdRuntime[]; reference: string; rounds: number },
 ) {
-  const { reference: referenceBundle, rounds, extraEnv = {} } = options;
+  const { runtimes, reference: referenceBundle, rounds } = options;
   environment.setLatency(NO_LATENCY);
-  const env = { ...environment.env('env'), ...extraEnv };
-  const noop: number[] = [];
-  const ours: ColdRun[] = [];
-  const reference: ColdRun[] = [];
   let statusCalls: CallCounts | undefined;
-  const contestants = [
-    async () => {
-      noop.push(await nodeNoop(env));
-    },
-    async () => {
-      const mark = environment.mark();
-      const answer = await coldRun(bundle, env, traffic.command('status orders', USER.viewer));
-      statusCalls ??= environment.callsSince(mark);
-      expectReply(answer.result, 'orders', 'status orders');
-      ours.push(answer);
-    },
-    async () => {
-      const answer = await coldRun(referenceBundle, env, traffic.command('hello', USER.viewer));
-      expectReply(answer.result, 'Hello from Bolt!', 'the reference');
-      reference.push(answer);
-    },
-  ];
-  // Interleaved, in a rotating order, so that drift of the machine falls on all three alike.
+  const samples = runtimes.map((runtime) => ({
+    noop: [] as number[],
+    reference: [] as ColdRun[],
+    bundles: Object.fromEntries(Object.keys(runtime.bundles).map((name) => [name, [] as ColdRun[]])),
+  }));
+  const contestants = runtimes.flatMap((runtime, r) => {
+    const mine = samples[r] as (typeof samples)[number];
+    return [
+      async () => {
+        mine.noop.push(await nodeNoop(runtime.env, runtime.launch));
+      },
+      async () => {
+        const answer = await coldRun(
+          referenceBundle,
+          runtime.env,
+          traffic.command('hello', USER.viewer),
+          runtime.launch,
+        );
+        expectReply(answer.result, 'Hello from Bolt!', 'the reference');
+        mine.reference.push(answer);
+      },
+      ...Object.entries(runtime.bundles).map(([name, bundle]) => async () => {
+        const mark = environment.mark();
+        const answer = await coldRun(
+          bundle,
+          runtime.env,
+          traffic.command('status orders', USER.viewer),
+          runtime.launch,
+        );
+        statusCalls ??= environment.callsSince(mark);
+        expectReply(answer.result, 'orders', `${name} on ${runtime.label}: status orders`);
+        mine.bundles[name]?.push(answer);
+      }),
+    ];
+  });
   for (let turn = 0; turn < rounds; turn++) {
     for (let i = 0; i < contestants.length; i++) await contestants[(turn + i) % contestants.length]?.();
   }
-  const describe = (runs: ColdRun[]) => ({
+
+  return {
+    rounds,
+    request: '/lambda status orders',
+    measuredFrom: 'spawn to the response on stdout (node -e 0: spawn to exit)',
+    runtimes: runtimes.map((runtime, r) => {
+      const mine = samples[r] as (typeof samples)[number];
+      const nodeNoopMs = round(median(mine.noop));
+      const reference = describe(mine.reference);
+      const bundles = Object.fromEntries(
+        Object.entries(mine.bundles).map(([name, runs]) => {
+          const figures = describe(runs);
+          return [
+            name,
+            {
+              ...figures,
+              ratioToNode: round(figures.medianMs / nodeNoopMs),
+              ratioToReference: round(figures.medianMs / reference.medianMs),
+            },
+          ];
+        }),
+      );
+      return {
+        label: runtime.label,
+        version: runtime.version,
+        flags: runtime.launch.args,
+        nodeNoopMs,
+        reference: { ...reference, ratioToNode: round(reference.medianMs / nodeNoopMs) },
+        bundles,
+      };
+    }),
+    statusCalls,
+  };
+}
+
+function describe(runs: ColdRun[]) {
+  const cacheRuns = runs.filter((run) => run.codeCacheUsed !== undefined);
+  return {
     medianMs: round(median(runs.map((r) => r.responseMs))),
     medianExitMs: round(median(runs.map((r) => r.exitMs))),
     // Inside the child: Node's own start, importing the bundle, the first request.
@@ -49,23 +112,9 @@ export async function measureColdStart(
     medianImportMs: round(median(runs.map((r) => r.timeline.imported - r.timeline.started))),
     medianFirstRequestMs: round(median(runs.map((r) => r.timeline.answered - r.timeline.imported))),
     maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)),
-  });
-  const noopMs = round(median(noop));
-  const oursSummary = describe(ours);
-  const referenceSummary = describe(reference);
-  return {
-    rounds,
-    request: '/lambda status orders',
-    measuredFrom:
-      'spawn to the response on stdout (node -e 0: spawn to exit); each container exits right after its response',
-    extraEnv,
-    nodeNoopMs: noopMs,
-    ours: oursSummary,
-    reference: referenceSummary,
-    ratioToNode: round(oursSummary.medianMs / noopMs),
-    ratioToReference: round(oursSummary.medianMs / referenceSummary.medianMs),
-    referenceRatioToNode: round(referenceSummary.medianMs / noopMs),
-    statusCalls,
+    ...(cacheRuns.length > 0
+      ? { codeCacheUsedRuns: `${cacheRuns.filter((run) => run.codeCacheUsed).length}/${runs.length}` }
+      : {}),
   };
 }
 

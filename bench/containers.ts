@@ -10,6 +10,12 @@ const PROFILE_ARGS = process.env.BENCH_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, '--cpu-prof-interval=100']
   : [];
 
+/** The node binary and flags of a container (bench/lambda-runtime.ts: Lambda's). */
+export interface Launch {
+  node: string;
+  args: string[];
+}
+
 export interface HandlerResult {
   statusCode?: number;
   body?: unknown;
@@ -24,15 +30,22 @@ export interface ColdRun {
   /** Inside the child, since its process started: when the bundle was imported, when it answered. */
   timeline: { started: number; imported: number; answered: number };
   maxRssKb: number;
+  /** Whether the bundle ran from its V8 code cache (a code cache layout only). */
+  codeCacheUsed?: boolean;
 }
 
 /** A fresh Node process: imports the bundle, answers one event, exits. */
-export function coldRun(bundle: string, env: Record<string, string>, event: unknown): Promise<ColdRun> {
+export function coldRun(
+  bundle: string,
+  env: Record<string, string>,
+  event: unknown,
+  launch: Launch,
+): Promise<ColdRun> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(
-      process.execPath,
-      [...PROFILE_ARGS, CONTAINER_SCRIPT, 'once', bundle, JSON.stringify(event)],
+      launch.node,
+      [...launch.args, ...PROFILE_ARGS, CONTAINER_SCRIPT, 'once', bundle, JSON.stringify(event)],
       {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,13 +61,14 @@ export function coldRun(bundle: string, env: Record<string, string>, event: unkn
       const line = output.split('\n').find((candidate) => candidate.startsWith(RESULT_MARKER));
       if (line === undefined || !output.includes('\n', output.indexOf(line))) return;
       responseMs = performance.now() - start;
-      const { timeline, maxRssKb, ...result } = JSON.parse(
+      const { timeline, maxRssKb, codeCacheUsed, ...result } = JSON.parse(
         line.slice(RESULT_MARKER.length),
       ) as HandlerResult & {
         timeline: ColdRun['timeline'];
         maxRssKb: number;
+        codeCacheUsed?: boolean;
       };
-      parsed = { result, timeline, maxRssKb };
+      parsed = { result, timeline, maxRssKb, ...(codeCacheUsed === undefined ? {} : { codeCacheUsed }) };
     });
     let errors = '';
     child.stderr.setEncoding('utf8');
@@ -73,11 +87,11 @@ export function coldRun(bundle: string, env: Record<string, string>, event: unkn
   });
 }
 
-/** From spawn to exit of `node -e 0`, with the same environment and pipes as a cold container. */
-export function nodeNoop(env: Record<string, string>): Promise<number> {
+/** From spawn to exit of `node -e 0`, with the same node, flags, environment and pipes as a cold container. */
+export function nodeNoop(env: Record<string, string>, launch: Launch): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, ['-e', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(launch.node, [...launch.args, '-e', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.resume();
     child.stderr.resume();
     child.on('error', reject);
@@ -109,6 +123,7 @@ interface Reply {
   result?: HandlerResult;
   error?: string;
   memory?: ContainerMemory;
+  bytes?: number;
 }
 
 /** A long-lived container: one handler instance answering event after event. */
@@ -132,11 +147,13 @@ export class WarmContainer {
     }
   }
 
-  static async start(bundle: string, env: Record<string, string>): Promise<WarmContainer> {
-    // execArgv set, so that the child does not inherit tsx's loader from this process.
+  static async start(bundle: string, env: Record<string, string>, launch: Launch): Promise<WarmContainer> {
+    // execArgv set, so that the child does not inherit tsx's loader from this process. Lambda's
+    // flags include --expose-gc, which `memory()` uses.
     const child = fork(CONTAINER_SCRIPT, ['serve', bundle], {
       env,
-      execArgv: ['--expose-gc', ...PROFILE_ARGS],
+      execPath: launch.node,
+      execArgv: [...launch.args, ...PROFILE_ARGS],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const container = new WarmContainer(child);
@@ -159,6 +176,13 @@ export class WarmContainer {
     const { memory } = await this.request({ kind: 'memory' });
     if (memory === undefined) throw new Error('the container did not report its memory');
     return memory;
+  }
+
+  /** Writes the V8 code cache of the bundle (a code cache layout) as compiled so far. */
+  async writeCodeCache(file: string): Promise<number> {
+    const reply = await this.request({ kind: 'code-cache', file });
+    if (reply.error !== undefined) throw new Error(`no code cache: ${reply.error}`);
+    return reply.bytes ?? 0;
   }
 
   async stop(): Promise<void> {

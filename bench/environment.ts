@@ -1,13 +1,14 @@
-// The world the benchmark's Lambda containers talk to, all in this process: dynalite behind a
-// latency proxy, the Lambda API, the Slack Web API and response_url, Secrets Manager. Seeded
-// with the functions of chatops.config.yml, `orders` with 1,000 published versions.
+// The world the benchmark's Lambda containers talk to, all in this process: dynalite, the Lambda
+// API, the Slack Web API and response_url, Secrets Manager, each behind a proxy that times every
+// call (and delays dynalite's). Seeded with the functions of chatops.config.yml, `orders` with
+// 1,000 published versions.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAuditTable } from '../src/local/create-audit-table';
 import { type DynamoDbStandIn, startDynamoDb } from '../src/local/stand-ins/dynamodb';
-import { DynamoDbProxy } from '../src/local/stand-ins/dynamodb-proxy';
 import { LambdaApiStandIn, type VersionSpec } from '../src/local/stand-ins/lambda-api';
 import { SecretsManagerStandIn } from '../src/local/stand-ins/secrets-manager';
 import { SlackApiStandIn } from '../src/local/stand-ins/slack-api';
+import { type TimedCall, TimingProxy } from './timing-proxy';
 
 export const CHANNEL = 'C0RELEASES';
 export const WORKER_FUNCTION = 'lambda-chatops-worker';
@@ -50,16 +51,15 @@ export class BenchEnvironment {
 
   private constructor(
     private readonly dynamo: DynamoDbStandIn,
-    readonly dynamodb: DynamoDbProxy,
     readonly lambda: LambdaApiStandIn,
     readonly slack: SlackApiStandIn,
     readonly secrets: SecretsManagerStandIn,
+    private readonly proxies: Record<'dynamodb' | 'lambda' | 'slack' | 'secrets', TimingProxy>,
   ) {}
 
   static async start(): Promise<BenchEnvironment> {
     const dynamo = await startDynamoDb();
-    const [dynamodb, lambda, slack, secrets] = await Promise.all([
-      DynamoDbProxy.start(dynamo.endpoint),
+    const [lambda, slack, secrets] = await Promise.all([
       LambdaApiStandIn.start(),
       SlackApiStandIn.start({
         channels: [{ id: CHANNEL, name: 'releases', botIsMember: true }],
@@ -67,21 +67,53 @@ export class BenchEnvironment {
       }),
       SecretsManagerStandIn.start(),
     ]);
-    const environment = new BenchEnvironment(dynamo, dynamodb, lambda, slack, secrets);
+    const [dynamodbProxy, lambdaProxy, slackProxy, secretsProxy] = await Promise.all([
+      TimingProxy.start('dynamodb', dynamo.endpoint, (request) =>
+        String(request.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, ''),
+      ),
+      TimingProxy.start('lambda', lambda.url, lambdaOperation),
+      TimingProxy.start('slack', slack.url, slackMethod),
+      TimingProxy.start('secrets', secrets.url, (request) =>
+        String(request.headers['x-amz-target'] ?? '').replace(/^secretsmanager\./, ''),
+      ),
+    ]);
+    const environment = new BenchEnvironment(dynamo, lambda, slack, secrets, {
+      dynamodb: dynamodbProxy,
+      lambda: lambdaProxy,
+      slack: slackProxy,
+      secrets: secretsProxy,
+    });
     await environment.seed();
     return environment;
+  }
+
+  /** DynamoDB's calls by operation, in the order they arrived. */
+  get dynamodbCalls(): string[] {
+    return this.proxies.dynamodb.calls.map((call) => call.name);
+  }
+
+  /** Every call the bot made between two instants (performance.now() of this process), by start. */
+  timedCalls(from: number, to: number): TimedCall[] {
+    return Object.values(this.proxies)
+      .flatMap((proxy) => proxy.calls.filter((call) => call.start >= from && call.end <= to))
+      .sort((a, b) => a.start - b.start);
+  }
+
+  /** A response_url of the Slack stand-in, reached through its timing proxy. */
+  slackUrl(url: string): string {
+    return this.proxies.slack.through(url);
   }
 
   /** What Lambda would set for the bot; `secretArn` to read the Slack secrets from Secrets Manager. */
   env(slackSecrets: 'env' | 'secretArn'): Record<string, string> {
     return {
       ...AWS_ENV,
-      AWS_ENDPOINT_URL_LAMBDA: this.lambda.url,
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secrets.url,
+      AWS_ENDPOINT_URL_LAMBDA: this.proxies.lambda.url,
+      AWS_ENDPOINT_URL_DYNAMODB: this.proxies.dynamodb.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.proxies.secrets.url,
       WORKER_FUNCTION_NAME: WORKER_FUNCTION,
       AUDIT_TABLE_NAME: TABLE,
-      SLACK_API_URL: this.slack.apiUrl,
+      SLACK_API_URL: this.proxies.slack.through(this.slack.apiUrl),
       ...(slackSecrets === 'env'
         ? { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: this.slack.botToken }
         : { SLACK_SECRET_ARN: SECRET_ARN }),
@@ -90,7 +122,7 @@ export class BenchEnvironment {
 
   setLatency(latency: Latency): void {
     this.lambda.latencyMs = latency.awsMs;
-    this.dynamodb.latencyMs = latency.awsMs;
+    this.proxies.dynamodb.latencyMs = latency.awsMs;
     this.slack.latencyMs = latency.slackMs;
     this.secrets.latencyMs = latency.secretsMs;
   }
@@ -98,7 +130,7 @@ export class BenchEnvironment {
   mark(): CallMark {
     return {
       lambda: this.lambda.calls.length,
-      dynamodb: this.dynamodb.calls.length,
+      dynamodb: this.proxies.dynamodb.calls.length,
       slack: this.slack.calls.length,
       secrets: this.secrets.calls.length,
     };
@@ -107,14 +139,19 @@ export class BenchEnvironment {
   callsSince(from: CallMark, to: CallMark = this.mark()): CallCounts {
     return {
       lambda: tally(this.lambda.calls.slice(from.lambda, to.lambda).map((call) => call.operation)),
-      dynamodb: tally(this.dynamodb.calls.slice(from.dynamodb, to.dynamodb)),
+      dynamodb: tally(this.dynamodbCalls.slice(from.dynamodb, to.dynamodb)),
       slack: tally(this.slack.calls.slice(from.slack, to.slack).map((call) => call.method)),
       secretsManager: to.secrets - from.secrets,
     };
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.lambda.close(), this.slack.close(), this.secrets.close(), this.dynamodb.close()]);
+    await Promise.all([
+      this.lambda.close(),
+      this.slack.close(),
+      this.secrets.close(),
+      ...Object.values(this.proxies).map((proxy) => proxy.close()),
+    ]);
     await this.dynamo.close();
   }
 
@@ -130,7 +167,7 @@ export class BenchEnvironment {
       aliases: newestThree(PAYMENTS_VERSIONS),
     });
     this.lambda.createFunction(WORKER_FUNCTION);
-    const client = new DynamoDBClient({ endpoint: this.dynamodb.url, ...awsClientConfig() });
+    const client = new DynamoDBClient({ endpoint: this.dynamo.endpoint, ...awsClientConfig() });
     await createAuditTable(client, TABLE);
     client.destroy();
   }
@@ -172,4 +209,28 @@ function tally(names: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
   return counts;
+}
+
+/** The Lambda API operation of a request, from its method and path (docs.aws.amazon.com/lambda/latest/api). */
+function lambdaOperation(request: { method?: string; url?: string }): string {
+  const path = (request.url ?? '').split('?')[0] ?? '';
+  const method = request.method ?? 'GET';
+  const routes: [RegExp, string, string][] = [
+    [/\/invocations$/, 'POST', 'Invoke'],
+    [/\/aliases$/, 'GET', 'ListAliases'],
+    [/\/aliases\/[^/]+$/, 'GET', 'GetAlias'],
+    [/\/aliases\/[^/]+$/, 'PUT', 'UpdateAlias'],
+    [/\/versions$/, 'GET', 'ListVersionsByFunction'],
+    [/\/versions$/, 'POST', 'PublishVersion'],
+    [/\/configuration$/, 'GET', 'GetFunctionConfiguration'],
+    [/\/functions\/[^/]+$/, 'GET', 'GetFunction'],
+  ];
+  const route = routes.find(([pattern, verb]) => verb === method && pattern.test(path));
+  return route?.[2] ?? `${method} ${path}`;
+}
+
+/** The Slack Web API method of a request (`chat.update`), or `response_url`. */
+function slackMethod(request: { url?: string }): string {
+  const path = (request.url ?? '').split('?')[0] ?? '';
+  return path.includes('/response/') ? 'response_url' : (path.split('/').pop() ?? path);
 }

@@ -7,7 +7,8 @@
 //     exits at once, as Lambda freezes the container once the response is out.
 //   node lambda-container.mjs serve <bundle>       (forked, with an IPC channel)
 //     Warm container: answers { id, event } messages one after the other, timing each call of
-//     the handler inside this process (wall time, and CPU time of the process).
+//     the handler inside this process (wall time, and CPU time of the process); { kind:
+//     'code-cache', file } writes the bundle's V8 code cache (bench/code-cache.ts).
 
 const [mode, bundle, eventJson] = process.argv.slice(2);
 
@@ -24,7 +25,7 @@ const summary = (result) => ({
 
 if (mode === 'once') {
   const started = performance.now();
-  const { handler } = await import(bundle);
+  const { handler, codeCacheUsed } = await import(bundle);
   const imported = performance.now();
   const result = await handler(JSON.parse(eventJson), context);
   const answered = performance.now();
@@ -35,13 +36,27 @@ if (mode === 'once') {
       // performance.now() counts from the start of this process.
       timeline: { started, imported, answered },
       maxRssKb: process.resourceUsage().maxRSS,
+      codeCacheUsed,
     })}\n`,
   );
   process.exit(0);
 } else if (mode === 'serve') {
-  const { handler } = await import(bundle);
+  const loaded = await import(bundle);
+  const { handler } = loaded;
   process.on('message', async (message) => {
     if (message.kind === 'exit') process.exit(0); // not a signal: --cpu-prof writes its profile on exit
+    if (message.kind === 'code-cache') {
+      // After training requests: the cache holds every function they compiled.
+      if (typeof loaded.createCodeCache !== 'function') {
+        process.send({ id: message.id, error: `${bundle} is not a code cache layout` });
+        return;
+      }
+      const { writeFileSync } = await import('node:fs');
+      const data = loaded.createCodeCache();
+      writeFileSync(message.file, data);
+      process.send({ id: message.id, bytes: data.length });
+      return;
+    }
     if (message.kind === 'memory') {
       globalThis.gc?.(); // forked with --expose-gc: what the heap holds, not what it has yet to collect
       const { rss, heapUsed } = process.memoryUsage();

@@ -1,10 +1,12 @@
-// The benchmark's table: each figure, its budget and whether it holds.
+// The benchmark's tables: each figure, its values (one column per Node version), its budget and
+// whether it holds.
 
 export type Verdict = 'PASS' | 'MISS' | '';
 
 export interface Row {
   figure: string;
-  value: string;
+  /** One per column of the table; none for a heading. */
+  values: string[];
   budget?: string;
   verdict?: Verdict;
 }
@@ -12,18 +14,25 @@ export interface Row {
 export const verdict = (holds: boolean): Verdict => (holds ? 'PASS' : 'MISS');
 
 /** A row with a figure only: a heading for the rows after it. */
-const isHeading = (row: Row) => row.value === '' && row.budget === undefined;
+export const heading = (title: string): Row => ({ figure: title, values: [] });
+const isHeading = (row: Row) => row.values.length === 0 && row.budget === undefined;
 
-export function table(title: string, rows: readonly Row[]): string {
-  const header: Row = { figure: 'figure', value: 'value', budget: 'budget', verdict: '' };
+export function table(title: string, columns: string[], rows: readonly Row[]): string {
+  const header: Row = { figure: 'figure', values: columns, budget: 'budget', verdict: '' };
   const all = [header, ...rows.filter((row) => !isHeading(row))];
-  const width = (pick: (row: Row) => string) => Math.max(...all.map((row) => pick(row).length));
-  const figureWidth = width((row) => row.figure);
-  const valueWidth = width((row) => row.value);
-  const budgetWidth = width((row) => row.budget ?? '');
+  const figureWidth = Math.max(...all.map((row) => row.figure.length));
+  const valueWidths = columns.map((_, i) => Math.max(...all.map((row) => (row.values[i] ?? '').length)));
+  const budgetWidth = Math.max(...all.map((row) => (row.budget ?? '').length));
   const line = (row: Row) =>
-    `${row.figure.padEnd(figureWidth)}  ${row.value.padEnd(valueWidth)}  ${(row.budget ?? '').padEnd(budgetWidth)}  ${row.verdict ?? ''}`.trimEnd();
-  const rule = '-'.repeat(figureWidth + valueWidth + budgetWidth + 10);
+    [
+      row.figure.padEnd(figureWidth),
+      ...valueWidths.map((width, i) => (row.values[i] ?? '').padEnd(width)),
+      (row.budget ?? '').padEnd(budgetWidth),
+      row.verdict ?? '',
+    ]
+      .join('  ')
+      .trimEnd();
+  const rule = '-'.repeat(figureWidth + valueWidths.reduce((a, b) => a + b + 2, 0) + budgetWidth + 10);
   return [
     title,
     rule,

@@ -1,6 +1,6 @@
 // What every measurement shares: the world (stand-ins and Slack traffic), the bundle under test,
 // the Slack users of the scenario and the requests prepared for the later measurements.
-import type { HandlerResult, WarmContainer } from './containers';
+import type { HandlerResult, Launch, WarmContainer } from './containers';
 import { type BenchEnvironment, ORDERS_VERSIONS, PAYMENTS_VERSIONS } from './environment';
 import type { Card, SlackTraffic } from './slack-traffic';
 
@@ -10,8 +10,12 @@ export type HoldAsyncWork = () => () => void;
 export interface Bench {
   environment: BenchEnvironment;
   traffic: SlackTraffic;
-  /** The built dist/handler.mjs. */
+  /** The bundle `npm run build` deploys, with its code cache for `launch`'s Node. */
   bundle: string;
+  /** Node 22 with Lambda's flags. */
+  launch: Launch;
+  /** Lambda's environment for the bot on `launch`'s Node, with its Slack secrets from one place or the other. */
+  env: (slackSecrets: 'env' | 'secretArn') => Record<string, string>;
   holdAsyncWork: HoldAsyncWork;
 }
 

@@ -31,7 +31,7 @@ export class SlackTraffic {
       channelId: CHANNEL,
       channelName: 'releases',
       teamId: TEAM,
-      responseUrl: slack.responseUrl({ channel: CHANNEL, user }),
+      responseUrl: this.environment.slackUrl(slack.responseUrl({ channel: CHANNEL, user })),
     });
     return signedSlackEvent(signingSecret, body);
   }
@@ -45,7 +45,9 @@ export class SlackTraffic {
       channelId: CHANNEL,
       channelName: 'releases',
       messageTs: card.ts,
-      responseUrl: slack.responseUrl({ channel: CHANNEL, user, messageTs: card.ts }),
+      responseUrl: this.environment.slackUrl(
+        slack.responseUrl({ channel: CHANNEL, user, messageTs: card.ts }),
+      ),
       actionId,
       value: card.requestId,
     });

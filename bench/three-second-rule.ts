@@ -23,7 +23,7 @@ export interface DeadlineRun {
 }
 
 export async function measureThreeSeconds(
-  { environment, traffic, bundle, holdAsyncWork }: Bench,
+  { environment, traffic, bundle, launch, env: lambdaEnv, holdAsyncWork }: Bench,
   worker: WarmContainer,
   prepared: Prepared,
 ) {
@@ -31,7 +31,7 @@ export async function measureThreeSeconds(
   // container answering Slack is cold. An event that is not a task is ignored by the worker.
   await worker.invoke(traffic.command('help', USER.viewer));
   environment.setLatency(INJECTED);
-  const env = environment.env('secretArn');
+  const env = lambdaEnv('secretArn');
   const { toCancel, toApprove } = prepared;
   const empty = /^\(empty ack/; // the card was posted or updated through the Web API
   const cases: [string, () => unknown, RegExp][] = [
@@ -59,7 +59,7 @@ export async function measureThreeSeconds(
     const release = holdAsyncWork();
     const mark = environment.mark();
     const spawnedAt = performance.now();
-    const answer = await coldRun(bundle, env, event());
+    const answer = await coldRun(bundle, env, event(), launch);
     const atResponse = environment.mark();
     release();
     await environment.lambda.idle();

@@ -1,0 +1,105 @@
+// The V8 code cache of a code cache layout (scripts/fast-start.mjs): a container of the exact
+// Node binary and flags that will load it answers training requests, then writes the cache of
+// everything they compiled beside the bundle (`handler.cache`), and a cold container checks that
+// V8 accepts it.
+//
+// `npm run code-cache` does this for dist/handler.mjs: run it after `npm run build` on the
+// platform the function deploys to (linux-arm64 and the Node version of the stack's pinned Lambda
+// runtime version, see README "Cold start"), with CODE_CACHE_NODE=<that node binary> if it is
+// not the one running npm. The benchmark trains its own copies for each Node it measures.
+import { writeFileSync } from 'node:fs';
+import { arch, platform } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { coldRun, type Launch, WarmContainer } from './containers';
+import { BenchEnvironment, WORKER_FUNCTION } from './environment';
+import { lambdaNodeArgs, MEMORY_MB } from './lambda-runtime';
+import { type Bench, NO_LATENCY, USER } from './scenario';
+import { SlackTraffic } from './slack-traffic';
+
+/** What a container serves in its first minutes: each listener, the SDK clients, an approval. */
+function trainingRequests(traffic: SlackTraffic): (() => unknown)[] {
+  return [
+    () => traffic.command('help', USER.viewer),
+    () => traffic.command('list', USER.viewer),
+    () => traffic.command('status orders', USER.viewer),
+    () => traffic.command('versions orders', USER.viewer),
+    () => traffic.command('history orders', USER.viewer),
+    () => traffic.command('promote payments test→prod', USER.requester),
+    () => traffic.click(traffic.takeCard(), USER.prodApprover),
+    () => traffic.command('rollback payments test', USER.requester),
+  ];
+}
+
+export const codeCacheFile = (bundle: string): string => bundle.replace(/\.mjs$/, '.cache');
+
+/** Trains a container of `bundle` and writes its code cache; returns the cache's size. */
+export async function trainCodeCache(
+  { environment, traffic }: Pick<Bench, 'environment' | 'traffic'>,
+  bundle: string,
+  env: Record<string, string>,
+  launch: Launch,
+): Promise<number> {
+  environment.setLatency(NO_LATENCY);
+  const container = await WarmContainer.start(bundle, env, launch);
+  try {
+    for (const request of trainingRequests(traffic)) {
+      const { result } = await container.invoke(request());
+      if (result.statusCode !== 200)
+        throw new Error(`training: HTTP ${result.statusCode} ${String(result.body)}`);
+    }
+    await environment.lambda.idle();
+    return await container.writeCodeCache(codeCacheFile(bundle));
+  } finally {
+    await container.stop();
+  }
+}
+
+/** A cold container of `bundle` answers `/lambda help` and says whether V8 took the code cache. */
+export async function codeCacheAccepted(
+  { traffic }: Pick<Bench, 'traffic'>,
+  bundle: string,
+  env: Record<string, string>,
+  launch: Launch,
+): Promise<boolean> {
+  const run = await coldRun(bundle, env, traffic.command('help', USER.viewer), launch);
+  return run.codeCacheUsed === true;
+}
+
+async function main(): Promise<void> {
+  const bundle = fileURLToPath(new URL('../dist/handler.mjs', import.meta.url));
+  const node = process.env.CODE_CACHE_NODE ?? process.execPath;
+  const launch = { node, args: lambdaNodeArgs() };
+  const environment = await BenchEnvironment.start();
+  const traffic = new SlackTraffic(environment);
+  const { execFileSync } = await import('node:child_process');
+  const version = execFileSync(node, ['--version'], { encoding: 'utf8', env: {} }).trim();
+  const env = { ...environment.env('env'), AWS_SESSION_TOKEN: 'training' };
+  // The worker function (applying an approval) runs in a container of its own.
+  const worker = await WarmContainer.start(bundle.replace(/handler\.mjs$/, 'worker.mjs'), env, launch);
+  environment.lambda.onInvoke(WORKER_FUNCTION, async (payload) => (await worker.invoke(payload)).result);
+  try {
+    const bytes = await trainCodeCache({ environment, traffic }, bundle, env, launch);
+    if (!(await codeCacheAccepted({ traffic }, bundle, env, launch))) {
+      throw new Error(`V8 rejected the code cache it just made (${node})`);
+    }
+    const about = {
+      node: version,
+      platform: platform(),
+      arch: arch(),
+      flags: launch.args,
+      memoryMb: MEMORY_MB,
+      bytes,
+      made: new Date().toISOString(),
+    };
+    writeFileSync(bundle.replace(/\.mjs$/, '.cache.json'), `${JSON.stringify(about, null, 2)}\n`);
+    console.log(
+      `${codeCacheFile(bundle)}: ${(bytes / 1024).toFixed(0)} KB for Node ${version} ${platform()}-${arch()}, ` +
+        `${MEMORY_MB} MB (${launch.args.join(' ')})`,
+    );
+  } finally {
+    await worker.stop();
+    await environment.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
