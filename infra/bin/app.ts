@@ -23,6 +23,7 @@ new ChatopsStack(app, 'LambdaChatops', {
   config,
   functionName: settings.functionName,
   driftEvents: settings.driftEvents,
+  ...(settings.runtimeVersionArn ? { runtimeVersionArn: settings.runtimeVersionArn } : {}),
 });
 const target = targetSettings(
   config,

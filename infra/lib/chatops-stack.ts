@@ -65,6 +65,8 @@ export interface ChatopsStackProps extends StackProps {
    * management events. Default false: drift is then noticed by the heartbeat's check.
    */
   driftEvents?: boolean;
+  /** Pins the functions' runtime version (runtime management, manual mode); see deploy-settings.ts. */
+  runtimeVersionArn?: string;
 }
 
 export interface BotFunction {
@@ -99,6 +101,14 @@ export class ChatopsStack extends Stack {
     for (const entry of Object.values(ENTRIES)) {
       const file = join(assetDir, `${entry}.mjs`);
       if (!existsSync(file)) throw new Error(`${file} does not exist: run \`npm run build\` first`);
+    }
+    // A V8 code cache is accepted by one Node version only: when Lambda updated the runtime on its
+    // own, every cold start would read it for nothing.
+    if (existsSync(join(assetDir, 'handler.cache')) && !props.runtimeVersionArn) {
+      throw new Error(
+        `${join(assetDir, 'handler.cache')} is a code cache for one Node version: pin the runtime it was made for ` +
+          '(cdk deploy -c runtimeVersionArn=...), or delete it (README, "Cold start")',
+      );
     }
 
     // The system of record (DESIGN.md section 4). Retained when the stack is deleted and protected
@@ -144,6 +154,7 @@ export class ChatopsStack extends Stack {
       description:
         'lambda-chatops: answers Slack (the /lambda command and the card buttons); hands changes to the worker',
       code,
+      runtimeVersionArn: props.runtimeVersionArn,
       // Memory buys CPU, and cold start is CPU-bound (loading the bundle, the SDK clients, TLS to
       // Secrets Manager) while counting against Slack's 3 seconds. 1769 MB is one full vCPU; Node
       // runs our code on one thread, so more memory would buy nothing. At chat-ops volumes (a few
@@ -162,6 +173,7 @@ export class ChatopsStack extends Stack {
       description:
         'lambda-chatops worker: applies approved requests and rollout steps (UpdateAlias) and reports through Slack',
       code,
+      runtimeVersionArn: props.runtimeVersionArn,
       // Nobody waits on a cold worker the way Slack waits on the handler; half a vCPU still lists
       // a thousand versions in well under its timeout.
       memorySize: 1024,
@@ -362,6 +374,7 @@ export class ChatopsStack extends Stack {
       entry: string;
       description: string;
       code: lambda.Code;
+      runtimeVersionArn: string | undefined;
       memorySize: number;
       environment: Record<string, string>;
     },
@@ -389,6 +402,9 @@ export class ChatopsStack extends Stack {
       // Serverless-LambdaLatestVersion check for it); the bundle's syntax targets Node 22, a subset.
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
+      ...(options.runtimeVersionArn
+        ? { runtimeManagementMode: lambda.RuntimeManagementMode.manual(options.runtimeVersionArn) }
+        : {}),
       // Already bundled by `npm run build` (esbuild.config.mjs): deployed as is, no second bundler.
       code: options.code,
       handler: `${options.entry}.handler`,

@@ -9,7 +9,16 @@ export interface DeploySettings {
   functionName: string;
   /** `-c driftEvents=true`: CloudTrail's alias calls go to the worker (needs a trail). */
   driftEvents: boolean;
+  /**
+   * Context `runtimeVersionArn`: Lambda's runtime management in manual mode, on this runtime
+   * version, so that the V8 code cache shipped with the build (README, "Cold start") keeps
+   * matching the Node it was made with. Unset: Lambda updates the runtime itself.
+   */
+  runtimeVersionArn?: string;
 }
+
+/** A runtime version ARN, as Lambda's INIT_START log line prints it. */
+const RUNTIME_VERSION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}$/;
 
 /**
  * A Lambda function name that is also a valid CloudFormation stack name, with room for the
@@ -33,7 +42,19 @@ export function readDeploySettings(
       `context functionName "${functionName}": use 1 to 56 letters, digits and hyphens, starting with a letter (it also names the stack)`,
     );
   }
-  return { configPath, functionName, driftEvents: booleanSetting(context('driftEvents'), 'driftEvents') };
+  const runtimeVersionArn = stringSetting(context('runtimeVersionArn'), 'runtimeVersionArn');
+  if (runtimeVersionArn !== undefined && !RUNTIME_VERSION_ARN.test(runtimeVersionArn)) {
+    throw new Error(
+      `context runtimeVersionArn "${runtimeVersionArn}": expected arn:aws:lambda:<region>::runtime:<64 hex digits>, ` +
+        "as the function's INIT_START log line prints it",
+    );
+  }
+  return {
+    configPath,
+    functionName,
+    driftEvents: booleanSetting(context('driftEvents'), 'driftEvents'),
+    ...(runtimeVersionArn ? { runtimeVersionArn } : {}),
+  };
 }
 
 /** `-c key=true` arrives as a string, cdk.json's `"key": true` as a boolean. */

@@ -212,6 +212,36 @@ describe('the Slack-facing function', () => {
     },
   );
 
+  it('follows Lambda runtime updates unless a runtime version is pinned, then both functions stay on it', () => {
+    const configs = (template: Synthesized['template']) =>
+      Object.values(template.findResources('AWS::Lambda::Function')).map(
+        (resource) => (resource.Properties as Record<string, unknown>).RuntimeManagementConfig,
+      );
+    expect(configs(example.template)).toEqual([undefined, undefined]);
+
+    const runtimeVersionArn = `arn:aws:lambda:eu-west-1::runtime:${'ab'.repeat(32)}`;
+    const pinned = synthesize({
+      config: loadConfigFile(join(REPO_ROOT, 'chatops.config.yml')),
+      runtimeVersionArn,
+    });
+    expect(configs(pinned.template)).toEqual([
+      { UpdateRuntimeOn: 'Manual', RuntimeVersionArn: runtimeVersionArn },
+      { UpdateRuntimeOn: 'Manual', RuntimeVersionArn: runtimeVersionArn },
+    ]);
+  });
+
+  it('refuses a build with a code cache unless the runtime it was made for is pinned', () => {
+    const withCache = fakeBuildOutput();
+    writeFileSync(join(withCache, 'handler.cache'), 'v8 code cache');
+    const config = loadConfigFile(join(REPO_ROOT, 'chatops.config.yml'));
+
+    expect(() => synthesize({ config, handlerAssetDir: withCache })).toThrow(
+      /handler\.cache is a code cache for one Node version: pin the runtime/,
+    );
+    const runtimeVersionArn = `arn:aws:lambda:us-east-1::runtime:${'0f'.repeat(32)}`;
+    expect(() => synthesize({ config, handlerAssetDir: withCache, runtimeVersionArn })).not.toThrow();
+  });
+
   it('is reached through a Function URL without AWS auth (Slack signs its requests instead)', () => {
     example.template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'NONE',
@@ -503,6 +533,24 @@ describe('readDeploySettings', () => {
       driftEvents: false,
     });
     expect(readDeploySettings(none, { CHATOPS_CONFIG: 'env.yml' }).configPath).toBe('env.yml');
+  });
+
+  it('takes a runtime version ARN to pin, and refuses anything else', () => {
+    const arn = `arn:aws:lambda:us-east-1::runtime:${'0123456789abcdef'.repeat(4)}`;
+    expect(readDeploySettings((key) => (key === 'runtimeVersionArn' ? arn : undefined), {})).toEqual({
+      configPath: 'chatops.config.yml',
+      functionName: 'lambda-chatops',
+      runtimeVersionArn: arn,
+    });
+    for (const wrong of [
+      'nodejs22.x',
+      `${arn.slice(0, -1)}g`,
+      arn.replace('::runtime', ':123456789012:runtime'),
+    ]) {
+      expect(() =>
+        readDeploySettings((key) => (key === 'runtimeVersionArn' ? wrong : undefined), {}),
+      ).toThrow(/runtimeVersionArn/);
+    }
   });
 
   it.each(['1bot', 'with_underscore', 'x'.repeat(58), ''])('refuses the function name %j', (name) => {

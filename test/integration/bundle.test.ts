@@ -1,9 +1,10 @@
 // The artifacts deployed to Lambda, dist/handler.mjs and dist/worker.mjs as `npm run build` makes
 // them: the Slack-facing one answers signed requests against the stand-ins with its configuration
 // bundled at build time, hands an approved request to the worker, and the worker applies it.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error: the build script is plain JavaScript, without type declarations.
@@ -16,7 +17,8 @@ type Bundle = {
 let h: Harness;
 let bundled: Bundle;
 let worker: Bundle;
-let built: Record<'handler' | 'worker', { bytes: number; outfile: string }>;
+/** Per bundle: the entry Lambda imports, and every file Node loads with it at cold start. */
+let built: Record<'handler' | 'worker', { bytes: number; outfile: string; files: string[] }>;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -62,10 +64,12 @@ describe('dist/handler.mjs', () => {
   });
 
   it('holds no way to move an alias: UpdateAlias is in the worker only', () => {
-    const code = (file: string) => readFileSync(file, 'utf8');
+    // Every file of each bundle: with the code cache layout, the entry is a loader of the rest.
+    const code = (bundle: { files: string[] }) =>
+      bundle.files.map((file) => readFileSync(file, 'utf8')).join('\n');
     // The Lambda client's operation path for UpdateAlias, which only UpdateAliasCommand brings in.
-    expect(code(built.worker.outfile)).toMatch(/UpdateAliasCommand|"UpdateAlias",/);
-    expect(code(built.handler.outfile)).not.toContain('UpdateAliasCommand');
+    expect(code(built.worker)).toMatch(/UpdateAliasCommand|"UpdateAlias",/);
+    expect(code(built.handler)).not.toContain('UpdateAliasCommand');
   });
 
   it('holds no Scheduler or CloudWatch client: rollout timers and metrics belong to the worker', () => {
@@ -133,3 +137,101 @@ describe('dist/handler.mjs', () => {
     ]);
   });
 });
+
+describe('the build’s cold-start techniques (scripts/fast-start.mjs)', () => {
+  /** Another instance of a bundle, with its own runtime read from the environment. */
+  const freshImport = async (outfile: string, tag: string): Promise<Bundle> =>
+    import(`${pathToFileURL(outfile).href}?${tag}`);
+
+  it('keeps js-yaml out of what loads at cold start, and parses CHATOPS_CONFIG with it on first use', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'chatops-build-'));
+    const { handler } = await buildBundles({ outdir, quiet: true });
+    const outfile = handler.outfile as string;
+    const loadedAtStart = (handler.files as string[]).map((file) => readFileSync(file, 'utf8')).join('\n');
+    // One of js-yaml's own messages: in the chunk, not in the files Node loads at cold start.
+    const yamlMessage = 'end of the stream or a document separator is expected';
+    expect(loadedAtStart.includes(yamlMessage)).toBe(false);
+    expect(readFileSync(join(dirname(outfile), 'chunks/js-yaml.cjs'), 'utf8').includes(yamlMessage)).toBe(
+      true,
+    );
+
+    // A key the bundled configuration does not have: only the YAML file can have defined it.
+    const config = join(mkdtempSync(join(tmpdir(), 'chatops-config-')), 'chatops.config.yml');
+    writeFileSync(
+      config,
+      'functions:\n  billing:\n    functionName: orders-service\n    stages: [dev, prod]\n',
+    );
+    process.env.CHATOPS_CONFIG = config;
+    try {
+      const fromYaml = await freshImport(outfile, 'yaml');
+      const reply = await fromYaml.handler(h.commandEvent('status billing'), {});
+      expect(reply.statusCode).toBe(200);
+      expect(textOf(JSON.parse(reply.body).blocks)).toContain('billing (orders-service)');
+    } finally {
+      delete process.env.CHATOPS_CONFIG;
+    }
+  });
+
+  it('runs from a V8 code cache made after a request, and without one when V8 rejects it', async () => {
+    const { handler } = await buildBundles({
+      outdir: mkdtempSync(join(tmpdir(), 'chatops-build-')),
+      quiet: true,
+    });
+    const outfile = handler.outfile as string;
+    const cache = join(dirname(outfile), 'handler.cache');
+
+    // Each in a fresh Node process, as each Lambda cold start is: within one process V8 reuses
+    // what it compiled already and never looks at the cache.
+    const trained = await coldStart(outfile, h.commandEvent('status orders'), { writeCache: cache });
+    expect(trained.codeCacheUsed).toBe(false);
+    expect(textOf(JSON.parse(trained.body).blocks)).toContain('*prod* → 3');
+
+    const cached = await coldStart(outfile, h.commandEvent('status orders'));
+    expect(cached.codeCacheUsed).toBe(true);
+    expect(textOf(JSON.parse(cached.body).blocks)).toContain('*prod* → 3');
+
+    writeFileSync(cache, Buffer.from('not a code cache of this V8'));
+    const rejected = await coldStart(outfile, h.commandEvent('status orders'));
+    expect(rejected).toMatchObject({ codeCacheUsed: false, stderr: '' });
+    expect(textOf(JSON.parse(rejected.body).blocks)).toContain('*prod* → 3');
+  });
+});
+
+/** A fresh Node process imports the bundle and answers one event; optionally writes its code cache. */
+function coldStart(
+  outfile: string,
+  event: unknown,
+  options: { writeCache?: string } = {},
+): Promise<{ codeCacheUsed: boolean; statusCode: number; body: string; stderr: string }> {
+  const script = `
+    const bundle = await import(${JSON.stringify(pathToFileURL(outfile).href)});
+    const reply = await bundle.handler(JSON.parse(process.env.EVENT), {});
+    if (process.env.WRITE_CACHE) (await import('node:fs')).writeFileSync(process.env.WRITE_CACHE, bundle.createCodeCache());
+    process.stdout.write(JSON.stringify({ codeCacheUsed: bundle.codeCacheUsed, statusCode: reply.statusCode, body: reply.body }));
+    process.exit(0);`;
+  // The harness's variables, AWS's among them, are in process.env; the bundled configuration is used.
+  const { CHATOPS_CONFIG: _unused, ...env } = { ...process.env, ...h.env };
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      ...env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      EVENT: JSON.stringify(event),
+      ...(options.writeCache ? { WRITE_CACHE: options.writeCache } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve({ ...JSON.parse(stdout), stderr }) : reject(new Error(`exit ${code}: ${stderr}`)),
+    );
+  });
+}
