@@ -1,5 +1,6 @@
 // Summarises a V8 .cpuprofile of a bench container (BENCH_CPU_PROF=<dir> npm run bench): self
-// time by package and the busiest functions, located in the sources through dist/handler.mjs.map.
+// time by package and the busiest functions, located in the sources through the bundle's source
+// map (`<bundle>.map`: dist/handler.mjs.map, or dist/handler.app.cjs.map for a code cache layout).
 //
 //   npx tsx bench/profile-summary.ts <file.cpuprofile> [more...]
 import { readFileSync } from 'node:fs';
@@ -19,11 +20,27 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const BUNDLE_MAP = fileURLToPath(new URL('../dist/handler.mjs.map', import.meta.url));
-const sourceMap = new SourceMap(JSON.parse(readFileSync(BUNDLE_MAP, 'utf8')));
+const sourceMaps = new Map<string, SourceMap | undefined>();
+/** The source map beside a bundle the profile ran, if it has one. */
+function sourceMapOf(url: string): SourceMap | undefined {
+  if (!sourceMaps.has(url)) {
+    let map: SourceMap | undefined;
+    try {
+      const file = url.startsWith('file:') ? fileURLToPath(url) : url;
+      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+    } catch {
+      map = undefined;
+    }
+    sourceMaps.set(url, map);
+  }
+  return sourceMaps.get(url);
+}
 
 function locate(frame: CallFrame): { where: string; pkg: string } {
-  if (frame.url.endsWith('/handler.mjs')) {
+  const sourceMap = /\/(handler|worker)(\.app\.cjs|\.mjs)$/.test(frame.url)
+    ? sourceMapOf(frame.url)
+    : undefined;
+  if (sourceMap) {
     const entry = sourceMap.findEntry(frame.lineNumber, frame.columnNumber) as {
       originalSource?: string;
       originalLine?: number;
