@@ -30,7 +30,7 @@ export async function measureColdStart(
   environment.setLatency(NO_LATENCY);
   let statusCalls: CallCounts | undefined;
   const samples = runtimes.map((runtime) => ({
-    noop: [] as number[],
+    noop: [] as { ms: number; cpuMs: number }[],
     reference: [] as ColdRun[],
     bundles: Object.fromEntries(Object.keys(runtime.bundles).map((name) => [name, [] as ColdRun[]])),
   }));
@@ -71,10 +71,12 @@ export async function measureColdStart(
   return {
     rounds,
     request: '/lambda status orders',
-    measuredFrom: 'spawn to the response on stdout (node -e 0: spawn to exit)',
+    measuredFrom:
+      'spawn to the response on stdout (node -e 0: spawn to exit); cpu: CPU time of the process (all threads) until then',
     runtimes: runtimes.map((runtime, r) => {
       const mine = samples[r] as (typeof samples)[number];
-      const nodeNoopMs = round(median(mine.noop));
+      const nodeNoopMs = round(median(mine.noop.map((run) => run.ms)));
+      const nodeNoopCpuMs = round(median(mine.noop.map((run) => run.cpuMs)));
       const reference = describe(mine.reference);
       const bundles = Object.fromEntries(
         Object.entries(mine.bundles).map(([name, runs]) => {
@@ -85,6 +87,8 @@ export async function measureColdStart(
               ...figures,
               ratioToNode: round(figures.medianMs / nodeNoopMs),
               ratioToReference: round(figures.medianMs / reference.medianMs),
+              cpuRatioToNode: round(figures.medianCpuMs / nodeNoopCpuMs),
+              cpuRatioToReference: round(figures.medianCpuMs / reference.medianCpuMs),
             },
           ];
         }),
@@ -94,7 +98,12 @@ export async function measureColdStart(
         version: runtime.version,
         flags: runtime.launch.args,
         nodeNoopMs,
-        reference: { ...reference, ratioToNode: round(reference.medianMs / nodeNoopMs) },
+        nodeNoopCpuMs,
+        reference: {
+          ...reference,
+          ratioToNode: round(reference.medianMs / nodeNoopMs),
+          cpuRatioToNode: round(reference.medianCpuMs / nodeNoopCpuMs),
+        },
         bundles,
       };
     }),
@@ -107,6 +116,7 @@ function describe(runs: ColdRun[]) {
   return {
     medianMs: round(median(runs.map((r) => r.responseMs))),
     medianExitMs: round(median(runs.map((r) => r.exitMs))),
+    medianCpuMs: round(median(runs.map((r) => r.cpuMs))),
     // Inside the child: Node's own start, importing the bundle, the first request.
     medianBootMs: round(median(runs.map((r) => r.timeline.started))),
     medianImportMs: round(median(runs.map((r) => r.timeline.imported - r.timeline.started))),

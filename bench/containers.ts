@@ -30,6 +30,8 @@ export interface ColdRun {
   /** Inside the child, since its process started: when the bundle was imported, when it answered. */
   timeline: { started: number; imported: number; answered: number };
   maxRssKb: number;
+  /** CPU time of the process (all threads) from its start to its response. */
+  cpuMs: number;
   /** Whether the bundle ran from its V8 code cache (a code cache layout only). */
   codeCacheUsed?: boolean;
 }
@@ -61,14 +63,21 @@ export function coldRun(
       const line = output.split('\n').find((candidate) => candidate.startsWith(RESULT_MARKER));
       if (line === undefined || !output.includes('\n', output.indexOf(line))) return;
       responseMs = performance.now() - start;
-      const { timeline, maxRssKb, codeCacheUsed, ...result } = JSON.parse(
+      const { timeline, maxRssKb, cpuMs, codeCacheUsed, ...result } = JSON.parse(
         line.slice(RESULT_MARKER.length),
       ) as HandlerResult & {
         timeline: ColdRun['timeline'];
         maxRssKb: number;
+        cpuMs: number;
         codeCacheUsed?: boolean;
       };
-      parsed = { result, timeline, maxRssKb, ...(codeCacheUsed === undefined ? {} : { codeCacheUsed }) };
+      parsed = {
+        result,
+        timeline,
+        maxRssKb,
+        cpuMs,
+        ...(codeCacheUsed === undefined ? {} : { codeCacheUsed }),
+      };
     });
     let errors = '';
     child.stderr.setEncoding('utf8');
@@ -87,16 +96,32 @@ export function coldRun(
   });
 }
 
-/** From spawn to exit of `node -e 0`, with the same node, flags, environment and pipes as a cold container. */
-export function nodeNoop(env: Record<string, string>, launch: Launch): Promise<number> {
+/**
+ * `node -e 0`, with the same node, flags, environment and pipes as a cold container: from spawn
+ * to exit, and the CPU time of the process (printed by the one statement it runs instead of `0`).
+ */
+export function nodeNoop(
+  env: Record<string, string>,
+  launch: Launch,
+): Promise<{ ms: number; cpuMs: number }> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(launch.node, [...launch.args, '-e', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.resume();
+    const script = 'const c = process.cpuUsage(); process.stdout.write(String((c.user + c.system) / 1000))';
+    const child = spawn(launch.node, [...launch.args, '-e', script], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+    });
     child.stderr.resume();
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(performance.now() - start) : reject(new Error(`node -e 0 exited ${code}`)),
+      code === 0
+        ? resolve({ ms: performance.now() - start, cpuMs: Number(output) })
+        : reject(new Error(`node -e exited ${code}`)),
     );
   });
 }
