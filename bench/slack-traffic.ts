@@ -54,6 +54,11 @@ export class SlackTraffic {
     return signedSlackEvent(signingSecret, body);
   }
 
+  /** Whether the bot posted a card since the last takeCard(). */
+  hasCard(): boolean {
+    return this.cards.length > 0;
+  }
+
   /** The card posted last; fails when the bot posted none since the last call. */
   takeCard(): Card {
     const card = this.cards.pop();
