@@ -8,7 +8,6 @@
 // runtime version, see README "Cold start"), with CODE_CACHE_NODE=<that node binary> if it is
 // not the one running npm. The benchmark trains its own copies for each Node it measures.
 import { writeFileSync } from 'node:fs';
-import { arch, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { coldRun, type Launch, WarmContainer } from './containers';
 import { BenchEnvironment, WORKER_FUNCTION } from './environment';
@@ -78,7 +77,14 @@ async function main(): Promise<void> {
   const environment = await BenchEnvironment.start();
   const traffic = new SlackTraffic(environment);
   const { execFileSync } = await import('node:child_process');
-  const version = execFileSync(node, ['--version'], { encoding: 'utf8', env: {} }).trim();
+  // Asked of the binary itself: it may be another Node than the one running this script.
+  const [version, platform, arch] = execFileSync(
+    node,
+    ['-p', '[process.version, process.platform, process.arch].join(" ")'],
+    { encoding: 'utf8', env: {} },
+  )
+    .trim()
+    .split(' ');
   const env = { ...environment.env('env'), AWS_SESSION_TOKEN: 'training' };
   // The worker function (applying an approval) runs in a container of its own.
   const worker = await WarmContainer.start(bundle.replace(/handler\.mjs$/, 'worker.mjs'), env, launch);
@@ -90,8 +96,8 @@ async function main(): Promise<void> {
     }
     const about = {
       node: version,
-      platform: platform(),
-      arch: arch(),
+      platform,
+      arch,
       flags: launch.args,
       memoryMb: MEMORY_MB,
       bytes,
@@ -99,7 +105,7 @@ async function main(): Promise<void> {
     };
     writeFileSync(bundle.replace(/\.mjs$/, '.cache.json'), `${JSON.stringify(about, null, 2)}\n`);
     console.log(
-      `${codeCacheFile(bundle)}: ${(bytes / 1024).toFixed(0)} KB for Node ${version} ${platform()}-${arch()}, ` +
+      `${codeCacheFile(bundle)}: ${(bytes / 1024).toFixed(0)} KB for Node ${version} ${platform}-${arch}, ` +
         `${MEMORY_MB} MB (${launch.args.join(' ')})`,
     );
   } finally {
