@@ -129,7 +129,7 @@ export function nodeNoop(
 export interface WarmAnswer {
   /** The handler's time, measured inside the container. */
   ms: number;
-  /** CPU time of the container during the call: the bot's own work, waiting aside. */
+  /** Main-thread CPU time of the container during the call (Node 20: the process's): the bot's own work. */
   cpuMs: number;
   result: HandlerResult;
 }

@@ -391,7 +391,8 @@ function rows(results: Results, node22: string, node20: string): Row[] {
       }),
     },
     heading(
-      'warm: handler p50 / p99, and the bot’s own CPU p50 / p99 (its process only), zero-latency stand-ins',
+      'warm: handler p50 / p99, and the bot’s own main-thread CPU p50 / p99 (Node 20: its whole process), ' +
+        'zero-latency stand-ins in another process',
     ),
     ...Object.keys(warm22.latency).map((command): Row => {
       const figures22 = warm22.latency[command];
