@@ -49,6 +49,12 @@ export const VARIANTS: Variant[] = [
     trained: false,
   },
   { name: 'cache', label: '+ V8 code cache', techniques: { ...none, codeCache: true }, trained: true },
+  {
+    name: 'layout',
+    label: '+ code cache layout, no cache',
+    techniques: { ...none, codeCache: true },
+    trained: false,
+  },
   { name: DEPLOYED, label: 'all (npm run build + code cache)', techniques: all, trained: true },
   { name: 'all-no-cache', label: 'all, cache missing or rejected', techniques: all, trained: false },
   {
