@@ -16,7 +16,7 @@
 //   (`<name>.cache`) when one is there and V8 accepts it; otherwise it compiles as usual, silently.
 //   The cache is made by bench/code-cache.ts after training requests, with the exact Node binary
 //   and flags Lambda runs (README, "Cold start").
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -134,17 +134,27 @@ export function lazyPackages(packages, outdir) {
       b.onStart(() => {
         used.clear();
       });
+      // One module per importer, with the exports that importer names (all of them when it
+      // imports the package as a whole): a package's full export list can be kilobytes.
       b.onResolve({ filter: new RegExp(`^(${names})$`) }, (args) => {
         used.add(args.path);
-        return { path: args.path, namespace: 'lazy-package' };
+        const wanted = importedNames(args.importer, args.path, args.kind);
+        return {
+          // esbuild loads a path once: importers taking different names need modules of their own.
+          path: wanted ? `${args.path}?${wanted.join(',')}` : args.path,
+          namespace: 'lazy-package',
+          pluginData: { pkg: args.path, wanted },
+        };
       });
       b.onResolve({ filter: new RegExp(`^\\./${CHUNK_DIR}/`) }, (args) => ({
         path: args.path,
         external: true,
       }));
       b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => {
-        const exports = Object.keys(localRequire(args.path)).filter((name) => name !== 'default');
-        const chunk = `./${CHUNK_DIR}/${chunkName(args.path)}`;
+        const { pkg, wanted } = args.pluginData;
+        const all = Object.keys(localRequire(pkg)).filter((name) => name !== 'default');
+        const exports = wanted ? all.filter((name) => wanted.includes(name)) : all;
+        const chunk = `./${CHUNK_DIR}/${chunkName(pkg)}`;
         return {
           loader: 'js',
           contents: `
@@ -176,6 +186,30 @@ for (const name of ${JSON.stringify(exports)}) {
       });
     },
   };
+}
+
+/**
+ * The names an importer takes from a package in `import { A, B as C } from 'pkg'` statements, or
+ * undefined when it takes the package some other way (`import * as`, a default import, `import()`).
+ */
+function importedNames(importer, pkg, kind) {
+  if (kind !== 'import-statement' || !importer.includes('/src/')) return undefined;
+  const source = readFileSync(importer, 'utf8');
+  const quoted = pkg.replace(/[/]/g, '\\/');
+  const statements = [...source.matchAll(new RegExp(`import\\s+([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g'))];
+  const names = [];
+  for (const [, clause = ''] of statements) {
+    const braces = /^(type\s+)?\{([^}]*)\}$/.exec(clause.trim());
+    if (!braces) return undefined;
+    for (const specifier of (braces[2] ?? '').split(',')) {
+      const name = specifier
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0];
+      if (name) names.push(name);
+    }
+  }
+  return names.length > 0 ? names : undefined;
 }
 
 const chunkName = (pkg) => `${pkg.replace(/^@/, '').replace(/\//g, '-')}.cjs`;

@@ -172,6 +172,16 @@ describe('the build’s cold-start techniques (scripts/fast-start.mjs)', () => {
     }
   });
 
+  it('keeps the STS client (other accounts only) out of what either function loads at cold start', () => {
+    // The STS operation only the client's AssumeRole command brings in.
+    const loaded = (bundle: { files: string[] }) =>
+      bundle.files.map((file) => readFileSync(file, 'utf8')).join('\n');
+    for (const bundle of [built.handler, built.worker])
+      expect(loaded(bundle).includes('AssumeRoleWithSAML')).toBe(false);
+    const chunk = readFileSync(join(dirname(built.handler.outfile), 'chunks/aws-sdk-client-sts.cjs'), 'utf8');
+    expect(chunk.includes('AssumeRoleWithSAML')).toBe(true);
+  });
+
   it('runs from a V8 code cache made after a request, and without one when V8 rejects it', async () => {
     const { handler } = await buildBundles({
       outdir: mkdtempSync(join(tmpdir(), 'chatops-build-')),
