@@ -18,7 +18,7 @@
 //   and flags Lambda runs (README, "Cold start").
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 /** A CommonJS module any use of which throws: imported and never used. */
@@ -212,6 +212,21 @@ function importedNames(importer, pkg, kind) {
   return names.length > 0 ? names : undefined;
 }
 
+/**
+ * An ES module and the chunks it imports statically, recursively: with splitting, code an entry
+ * shares with a lazily imported chunk moves to a chunk the entry imports at once.
+ */
+function withStaticImports(file, seen = new Set()) {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  // Static imports only (`import{…}from"./x.mjs"`, `import"./x.mjs"`), not `import("./x.mjs")`.
+  const imported = [...source.matchAll(/(?:\bfrom|\bimport)\s*["'](\.\.?\/[^"']+\.mjs)["']/g)].map(
+    ([, relative = '']) => join(dirname(file), relative),
+  );
+  return [file, ...imported.flatMap((next) => withStaticImports(next, seen))];
+}
+
 const chunkName = (pkg) => `${pkg.replace(/^@/, '').replace(/\//g, '-')}.cjs`;
 
 /**
@@ -338,7 +353,7 @@ export function withFastStart(options, techniques = ALL_TECHNIQUES) {
           for (const suffix of ['.app.cjs', '.app.cjs.map', '.cache', '.cache.json']) {
             rmSync(join(outdir, `${name}${suffix}`), { force: true });
           }
-          files[name] = [join(outdir, `${name}.mjs`)];
+          files[name] = withStaticImports(join(outdir, `${name}.mjs`));
         }
         return files;
       },
