@@ -12,13 +12,13 @@
 // BENCH_COLD_ROUNDS, BENCH_WARM_REQUESTS and BENCH_ROUND_TRIPS shorten a run; BENCH_CPU_PROF=<dir>
 // profiles every container (bench/profile-summary.ts reads the profiles); BUNDLE_METAFILE=<file>
 // keeps the bundle's import graph.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+// @ts-expect-error: the build script is plain JavaScript, without type declarations.
+import { buildBundles } from '../esbuild.config.mjs';
 import { codeCacheAccepted, trainCodeCache } from './code-cache';
 import { type ColdStart, type ColdStartOfRuntime, measureColdStart } from './cold-start';
 import { type Launch, WarmContainer } from './containers';
@@ -249,21 +249,26 @@ async function main(): Promise<void> {
 
 /** `npm run build`, and what each function loads at cold start (its chunks and code cache apart). */
 async function buildBundle() {
-  await run(process.execPath, ['esbuild.config.mjs']);
+  const built = (await buildBundles({ outdir: DIST, quiet: true })) as Record<
+    string,
+    { files: string[]; bytes: number; gzip: number }
+  >;
   const functions: Record<string, { coldStartBytes: number; gzipBytes: number; files: string[] }> = {};
-  for (const name of ['handler', 'worker']) {
-    const entry = join(DIST, `${name}.mjs`);
-    if (!existsSync(entry)) continue;
-    const files = [entry, join(DIST, `${name}.app.cjs`)].filter((file) => existsSync(file));
+  for (const [name, { files, bytes, gzip }] of Object.entries(built)) {
     functions[name] = {
-      coldStartBytes: files.reduce((sum, file) => sum + statSync(file).size, 0),
-      gzipBytes: files.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0),
-      files: files.map((file) => file.slice(ROOT.length)),
+      coldStartBytes: bytes,
+      gzipBytes: gzip,
+      files: files.map((file) => relative(ROOT, resolve(file))),
     };
   }
+  // The lazy chunks (an ES module build's split chunks are among `files` when loaded at once).
   const chunkDir = join(DIST, 'chunks');
   const chunks = existsSync(chunkDir)
-    ? Object.fromEntries(readdirSync(chunkDir).map((file) => [file, statSync(join(chunkDir, file)).size]))
+    ? Object.fromEntries(
+        readdirSync(chunkDir)
+          .filter((file) => file.endsWith('.cjs'))
+          .map((file) => [file, statSync(join(chunkDir, file)).size]),
+      )
     : {};
   return { functions, chunks };
 }
@@ -528,15 +533,5 @@ const detail = (counts: Record<string, number>) => {
   const entries = Object.entries(counts);
   return entries.length === 0 ? '' : ` (${entries.map(([name, n]) => `${name} ${n}`).join(', ')})`;
 };
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`)),
-    );
-  });
-}
 
 await main();
