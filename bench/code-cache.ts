@@ -13,14 +13,18 @@ import { coldRun, type Launch, WarmContainer } from './containers';
 import { BenchEnvironment, WORKER_FUNCTION } from './environment';
 import { lambdaNodeArgs, MEMORY_MB } from './lambda-runtime';
 import { type Bench, NO_LATENCY, USER } from './scenario';
-import { SlackTraffic } from './slack-traffic';
+import { type Card, SlackTraffic } from './slack-traffic';
 
 /**
- * What a container serves in its first minutes: each listener, the SDK clients, an approval.
- * With a configuration that lacks `orders` and `payments`, the bot answers most of these with an
- * error and posts no card: the approving click is then left out (the cache holds less).
+ * What a container serves in its first minutes: each listener, the SDK clients, an approval, a
+ * cancel. With a configuration that lacks `orders` and `payments`, the bot answers most of these
+ * with an error and posts no card: the click and the cancels are then left out (the cache holds
+ * less). Requests are cancelled at the end: one open request per alias.
  */
 function trainingRequests(traffic: SlackTraffic): (() => unknown)[] {
+  let promotion: Card | undefined;
+  const cancel = (card: Card | undefined) =>
+    card === undefined ? undefined : traffic.command(`cancel ${card.requestId}`, USER.requester);
   return [
     () => traffic.command('help', USER.viewer),
     () => traffic.command('list', USER.viewer),
@@ -28,8 +32,13 @@ function trainingRequests(traffic: SlackTraffic): (() => unknown)[] {
     () => traffic.command('versions orders', USER.viewer),
     () => traffic.command('history orders', USER.viewer),
     () => traffic.command('promote payments test→prod', USER.requester),
-    () => (traffic.hasCard() ? traffic.click(traffic.takeCard(), USER.prodApprover) : undefined),
+    () => {
+      promotion = traffic.hasCard() ? traffic.takeCard() : undefined;
+      return promotion === undefined ? undefined : traffic.click(promotion, USER.prodApprover);
+    },
+    () => cancel(promotion),
     () => traffic.command('rollback payments test', USER.requester),
+    () => cancel(traffic.hasCard() ? traffic.takeCard() : undefined),
   ];
 }
 
