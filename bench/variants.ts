@@ -34,7 +34,7 @@ const none = NO_TECHNIQUES as Techniques;
 export const DEPLOYED = 'all';
 
 export const VARIANTS: Variant[] = [
-  { name: 'none', label: 'no technique (main before issue 12)', techniques: none, trained: false },
+  { name: 'none', label: 'no technique (main’s ES module build)', techniques: none, trained: false },
   {
     name: 'require',
     label: '+ built-ins through require',
