@@ -6,9 +6,9 @@
 //   `node:async_hooks` with `import()`. In an ES module bundle on Node 22 that goes through the
 //   ESM loader's dynamic import path, which loads more of Node's own modules (undici among them)
 //   than a `require` of the same built-in; the bundle has `require` anyway.
-// - lazyPackages: a package only some deployments call (js-yaml, for CHATOPS_CONFIG; the SDK's
-//   remote credential providers) becomes a file of its own beside the bundle, required on the
-//   first use of one of its exports.
+// - lazyPackages: a package only some deployments call (js-yaml, for CHATOPS_CONFIG; the STS
+//   client, for other accounts; the SDK's remote credential providers) becomes a file of its own
+//   in dist/chunks/, required on the first use of one of its exports.
 // - slimmerSdks: files of the Slack SDKs for features the bot never uses left out, and a Map for
 //   the LRU cache of the DynamoDB client's endpoint discovery.
 // - codeCacheLayout: the bundle becomes a classic script (`<name>.app.cjs`) run by a small ES
