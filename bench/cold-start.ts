@@ -10,7 +10,7 @@ import { type Bench, NO_LATENCY, USER } from './scenario';
 import { median, round } from './stats';
 
 export interface ColdRuntime {
-  /** `Node 22`. */
+  /** `Node 24`. */
   label: string;
   version: string;
   launch: Launch;

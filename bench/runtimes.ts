@@ -1,10 +1,11 @@
-// The Node versions the benchmark runs the bot on, as Lambda runs it: Node 22 (the stack's
-// nodejs22.x) and Node 20 beside it. Each is the official binary from the npm registry's
+// The Node versions the benchmark runs the bot on, as Lambda runs it: the stack's (nodejs24.x)
+// and others beside it. Each is the official binary from the npm registry's
 // `node-linux-<arch>` package (the same builds as nodejs.org), fetched with `npm pack` once into
 // bench/.runtimes/ (git-ignored) and reused. Lambda runs arm64 (the stack's Graviton); this
 // machine can only run its own architecture, so the figures are for linux-x64 here.
 //
-// BENCH_NODE22 / BENCH_NODE20: a version or range for each (default the newest 22.x / 20.x).
+// BENCH_NODE24 / BENCH_NODE22 / BENCH_NODE20: a version or range for each (default the newest of
+// that major).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const RUNTIMES_DIR = fileURLToPath(new URL('./.runtimes/', import.meta.url));
 
 export interface NodeRuntime {
-  /** `Node 22`. */
+  /** `Node 24`. */
   label: string;
   /** `22.23.5`. */
   version: string;
@@ -21,7 +22,7 @@ export interface NodeRuntime {
   node: string;
 }
 
-export function nodeRuntime(major: 20 | 22): NodeRuntime {
+export function nodeRuntime(major: 20 | 22 | 24): NodeRuntime {
   const range = process.env[`BENCH_NODE${major}`] ?? String(major);
   const platform = `linux-${process.arch}`;
   const packageName = `node-${platform}`;

@@ -12,7 +12,7 @@ export interface Bench {
   traffic: SlackTraffic;
   /** The bundle `npm run build` deploys, with its code cache for `launch`'s Node. */
   bundle: string;
-  /** Node 22 with Lambda's flags. */
+  /** The stack's Node with Lambda's flags. */
   launch: Launch;
   /** Lambda's environment for the bot on `launch`'s Node, with its Slack secrets from one place or the other. */
   env: (slackSecrets: 'env' | 'secretArn') => Record<string, string>;
