@@ -298,7 +298,7 @@ async function buildReference(): Promise<void> {
     minify: true,
     platform: 'node',
     format: 'esm',
-    target: 'primary',
+    target: 'node22',
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
