@@ -540,10 +540,11 @@ describe('readDeploySettings', () => {
     expect(readDeploySettings((key) => (key === 'runtimeVersionArn' ? arn : undefined), {})).toEqual({
       configPath: 'chatops.config.yml',
       functionName: 'lambda-chatops',
+      driftEvents: false,
       runtimeVersionArn: arn,
     });
     for (const wrong of [
-      'nodejs22.x',
+      'nodejs24.x',
       `${arn.slice(0, -1)}g`,
       arn.replace('::runtime', ':123456789012:runtime'),
     ]) {
