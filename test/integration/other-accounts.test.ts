@@ -257,19 +257,24 @@ describe('a canary of a function in another account', () => {
     h = await start({ config: ROLLOUT_CONFIG });
   });
 
-  it('is judged on that account’s metrics, read through its reader role, and completes', async () => {
+  /** prod 2 → 3 approved, its first share shifted; then its step judged on these errors. */
+  async function judgedCanary(errors: { there: number; atHome: number }): Promise<string> {
     await h.command('promote inventory dev→prod', { user: USERS.dev });
     const posted = h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok).at(-1);
     const id = requestIdIn(posted?.body.blocks);
     await h.click(id, 'approve', { user: USERS.approver });
     await h.settle();
     expect(inventoryAlias('prod')).toMatchObject({ version: '2', weights: { '3': 0.1 } });
-
-    // Healthy where the function runs; a failing namesake in the bot's own account must not count.
-    metricsOf(h.cloudwatch.inAccount(TARGET, REGION), 0);
-    metricsOf(h.cloudwatch, 100);
+    metricsOf(h.cloudwatch.inAccount(TARGET, REGION), errors.there);
+    metricsOf(h.cloudwatch, errors.atHome);
     await h.advance(11 * 60_000);
     await h.settle();
+    return id;
+  }
+
+  it('is judged on that account’s metrics, read through its reader role, and completes', async () => {
+    // Healthy where the function runs; a failing namesake in the bot's own account must not count.
+    const id = await judgedCanary({ there: 0, atHome: 100 });
 
     expect((await h.events(id)).map((event) => event.action)).toEqual([
       'REQUESTED',
@@ -284,16 +289,7 @@ describe('a canary of a function in another account', () => {
   });
 
   it('rolls back on that account’s errors', async () => {
-    await h.command('promote inventory dev→prod', { user: USERS.dev });
-    const posted = h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok).at(-1);
-    const id = requestIdIn(posted?.body.blocks);
-    await h.click(id, 'approve', { user: USERS.approver });
-    await h.settle();
-
-    metricsOf(h.cloudwatch.inAccount(TARGET, REGION), 30);
-    metricsOf(h.cloudwatch, 0);
-    await h.advance(11 * 60_000);
-    await h.settle();
+    const id = await judgedCanary({ there: 30, atHome: 0 });
 
     expect((await h.events(id)).map((event) => event.action)).toEqual([
       'REQUESTED',
