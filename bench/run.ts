@@ -25,12 +25,13 @@ import { type Launch, WarmContainer } from './containers';
 import { BenchEnvironment, type CallCounts, ORDERS_VERSIONS, WORKER_FUNCTION } from './environment';
 import { lambdaEnv, lambdaNodeArgs } from './lambda-runtime';
 import { heading, kb, mb, ms, type Row, table, verdict } from './report';
+import { measureRolloutStep } from './rollout-step';
 import { measureRoundTrips } from './round-trips';
 import { type NodeRuntime, nodeRuntime } from './runtimes';
 import { type Bench, prepareRequests } from './scenario';
 import { SlackTraffic } from './slack-traffic';
 import { round } from './stats';
-import { type DeadlineRun, measureThreeSeconds } from './three-second-rule';
+import { type DeadlineRun, INJECTED, measureThreeSeconds } from './three-second-rule';
 import { type BuiltVariant, buildVariants, copyFor, DEPLOYED } from './variants';
 import { measureWarm } from './warm-latency';
 
@@ -253,6 +254,7 @@ async function main(): Promise<void> {
     console.log(
       `\n${callTable((warm[primary.key] as Awaited<ReturnType<typeof measureWarm>>).calls, deadline.runs)}`,
     );
+    console.log(`\n${await rolloutStepTable()}`);
     console.log(`\nwrote ${RESULTS} (${results.benchSeconds} s)`);
   } finally {
     await worker.stop();
@@ -510,6 +512,22 @@ function roundTripTable(trips: Awaited<ReturnType<typeof measureRoundTrips>>): s
     ['in a row', 'answer', 'the chain'],
     rowsOut,
   );
+}
+
+/** One rollout step's calls and time (issue 10), the median of five. */
+async function rolloutStepTable(): Promise<string> {
+  const steps = await measureRolloutStep(INJECTED);
+  const [first] = steps;
+  const median = [...steps.map((step) => step.ms)].sort((a, b) => a - b)[Math.floor(steps.length / 2)] ?? 0;
+  const calls = Object.entries(first?.calls ?? {})
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ');
+  return [
+    'one rollout step in the worker: a canary at 10% judged healthy and moved to 100%, 80 ms per AWS call, 150 ms per Slack call',
+    `  time (median of ${steps.length})   ${ms(median)}`,
+    `  calls                  ${calls}`,
+    `  audit trail            ${(first?.outcome ?? []).join(' → ')}`,
+  ].join('\n');
 }
 
 function callTable(warm: Warm['calls'], coldRuns: DeadlineRun[]): string {
