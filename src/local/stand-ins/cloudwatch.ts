@@ -28,14 +28,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, type IdentityVerifier } from './aws-identities';
 import { FaultQueue, type InjectedFault, isAnswerLost, loseAnswer } from './fault-injection';
-import {
-  BodyTooLargeError,
-  delay,
-  headerValue,
-  type RunningServer,
-  readBody,
-  startHttpServer,
-} from './http-server';
+import { BodyTooLargeError, delay, HttpStandIn, headerValue, readBody } from './http-server';
 import { checkSignature } from './sigv4';
 
 export type { AnswerLost, InjectedError, InjectedFault } from './fault-injection';
@@ -175,7 +168,7 @@ const QUERY_CODES: Record<string, string> = {
   ThrottlingException: 'Throttling',
 };
 
-export class CloudWatchStandIn {
+export class CloudWatchStandIn extends HttpStandIn {
   latencyMs = 0;
   /** How long after its timestamp a data point becomes visible to GetMetricData. */
   lagMs: number;
@@ -186,13 +179,13 @@ export class CloudWatchStandIn {
   /** The account and region the current call works in (`<account>/<region>`); set synchronously. */
   private scopeKey: string;
   private readonly faults = new FaultQueue(CLOUDWATCH_OPERATIONS, 'CloudWatch stand-in');
-  private running: RunningServer | undefined;
 
   private constructor(
     private readonly options: CloudWatchStandInOptions,
     readonly region: string,
     readonly accountId: string,
   ) {
+    super('CloudWatch');
     this.clock = options.clock ?? Date.now;
     this.lagMs = options.lagMs ?? 0;
     this.scopeKey = `${accountId}/${region}`;
@@ -243,16 +236,7 @@ export class CloudWatchStandIn {
       options.region ?? 'us-east-1',
       options.accountId ?? '123456789012',
     );
-    standIn.running = await startHttpServer(
-      (request, response) => standIn.serve(request, response),
-      options.port,
-    );
-    return standIn;
-  }
-
-  /** Base URL, for AWS_ENDPOINT_URL_CLOUDWATCH. */
-  get url(): string {
-    return `http://127.0.0.1:${this.server.port}`;
+    return standIn.listen(options.port);
   }
 
   putDatum(datum: Datum): void {
@@ -316,16 +300,7 @@ export class CloudWatchStandIn {
     this.faults.clear();
   }
 
-  async close(): Promise<void> {
-    await this.server.close();
-  }
-
-  private get server(): RunningServer {
-    if (this.running === undefined) throw new Error('the CloudWatch stand-in is not started');
-    return this.running;
-  }
-
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://stand-in');
     const target = headerValue(request, 'x-amz-target') ?? '';
     const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';

@@ -46,6 +46,40 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
+/**
+ * What every HTTP stand-in shares: its server on 127.0.0.1, its base URL, closing it. Each one
+ * answers its own protocol in `serve` and starts through `listen`.
+ */
+export abstract class HttpStandIn {
+  private running: RunningServer | undefined;
+
+  /** `name` says which stand-in in errors: `the <name> stand-in is not started`. */
+  constructor(private readonly standInName: string) {}
+
+  /** Base URL: for the SDK's AWS_ENDPOINT_URL_<SERVICE>, or the root of the Slack stand-in. */
+  get url(): string {
+    return `http://127.0.0.1:${this.server.port}`;
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+
+  /** Answers one request, in the stand-in's own protocol. */
+  protected abstract serve(request: IncomingMessage, response: ServerResponse): Promise<void>;
+
+  /** Starts listening (on any free port unless `port` is given). */
+  protected async listen(port?: number): Promise<this> {
+    this.running = await startHttpServer((request, response) => this.serve(request, response), port);
+    return this;
+  }
+
+  protected get server(): RunningServer {
+    if (this.running === undefined) throw new Error(`the ${this.standInName} stand-in is not started`);
+    return this.running;
+  }
+}
+
 export class BodyTooLargeError extends Error {
   override name = 'BodyTooLargeError';
 }

@@ -29,14 +29,7 @@ import {
   type IdentityVerifier,
   isAllowed,
 } from './aws-identities';
-import {
-  BodyTooLargeError,
-  delay,
-  headerValue,
-  type RunningServer,
-  readBody,
-  startHttpServer,
-} from './http-server';
+import { BodyTooLargeError, delay, HttpStandIn, headerValue, readBody } from './http-server';
 import {
   type AliasState,
   type FunctionSpec,
@@ -175,7 +168,7 @@ const CAPITALISED_MESSAGE = new Set([
   'ServiceQuotaExceededException',
 ]);
 
-export class LambdaApiStandIn {
+export class LambdaApiStandIn extends HttpStandIn {
   /** Injected delay before answering each request. */
   latencyMs = 0;
   readonly calls: LambdaCall[] = [];
@@ -193,13 +186,13 @@ export class LambdaApiStandIn {
   private readonly permissions = new Map<string, { principal: string; action: string }[]>();
   private readonly injected = new Map<string, { error: InjectedError; remaining: number }[]>();
   private readonly pending = new Set<Promise<void>>();
-  private running: RunningServer | undefined;
 
   private constructor(
     private readonly options: LambdaApiOptions,
     region: string,
     accountId: string,
   ) {
+    super('Lambda API');
     this.defaultFunctions = new LambdaFunctions(region, accountId);
     this.scopes.set(scopeKey(accountId, region), this.defaultFunctions);
   }
@@ -215,16 +208,7 @@ export class LambdaApiStandIn {
       options.region ?? 'us-east-1',
       options.accountId ?? '123456789012',
     );
-    standIn.running = await startHttpServer(
-      (request, response) => standIn.serve(request, response),
-      options.port,
-    );
-    return standIn;
-  }
-
-  /** Base URL, for AWS_ENDPOINT_URL_LAMBDA. */
-  get url(): string {
-    return `http://127.0.0.1:${this.server.port}`;
+    return standIn.listen(options.port);
   }
 
   get region(): string {
@@ -344,16 +328,7 @@ export class LambdaApiStandIn {
     }
   }
 
-  async close(): Promise<void> {
-    await this.server.close();
-  }
-
-  private get server(): RunningServer {
-    if (this.running === undefined) throw new Error('the Lambda API stand-in is not started');
-    return this.running;
-  }
-
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://stand-in');
     const route = matchRoute(request.method ?? 'GET', url.pathname);
     const queryQualifier = url.searchParams.get('Qualifier') ?? undefined;

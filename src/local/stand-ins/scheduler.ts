@@ -34,7 +34,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultQueue, type InjectedFault, isAnswerLost, loseAnswer } from './fault-injection';
-import { BodyTooLargeError, delay, type RunningServer, readBody, startHttpServer } from './http-server';
+import { BodyTooLargeError, delay, HttpStandIn, readBody } from './http-server';
 import { checkSignature } from './sigv4';
 
 export type { AnswerLost, InjectedError, InjectedFault } from './fault-injection';
@@ -202,7 +202,7 @@ const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 
 const DEFAULT_GROUP = 'default';
 const BODY_LIMIT = 1024 * 1024;
 
-export class SchedulerStandIn {
+export class SchedulerStandIn extends HttpStandIn {
   /** Injected delay before answering each request. */
   latencyMs = 0;
   readonly calls: SchedulerCall[] = [];
@@ -220,13 +220,13 @@ export class SchedulerStandIn {
   private readonly faults = new FaultQueue(SCHEDULER_OPERATIONS, 'Scheduler stand-in');
   private firing: Promise<unknown> = Promise.resolve();
   private ticker: NodeJS.Timeout | undefined;
-  private running: RunningServer | undefined;
 
   private constructor(
     private readonly options: SchedulerStandInOptions,
     readonly region: string,
     readonly accountId: string,
   ) {
+    super('Scheduler');
     this.clock = options.clock ?? Date.now;
     this.maxRetryAttempts = options.maxRetryAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? ((retry) => Math.min(1000 * 2 ** (retry - 1), 60_000));
@@ -243,16 +243,7 @@ export class SchedulerStandIn {
       options.region ?? 'us-east-1',
       options.accountId ?? '123456789012',
     );
-    standIn.running = await startHttpServer(
-      (request, response) => standIn.serve(request, response),
-      options.port,
-    );
-    return standIn;
-  }
-
-  /** Base URL, for AWS_ENDPOINT_URL_SCHEDULER. */
-  get url(): string {
-    return `http://127.0.0.1:${this.server.port}`;
+    return standIn.listen(options.port);
   }
 
   groupArn(name: string): string {
@@ -323,15 +314,10 @@ export class SchedulerStandIn {
     this.ticker = undefined;
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.stopTicking();
     await this.firing;
-    await this.server.close();
-  }
-
-  private get server(): RunningServer {
-    if (this.running === undefined) throw new Error('the Scheduler stand-in is not started');
-    return this.running;
+    await super.close();
   }
 
   // --- firing -----------------------------------------------------------------------------------
@@ -455,7 +441,7 @@ export class SchedulerStandIn {
 
   // --- HTTP -------------------------------------------------------------------------------------
 
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://stand-in');
     const route = matchRoute(request.method ?? 'GET', url.pathname);
     const call: SchedulerCall = {

@@ -4,14 +4,7 @@
 // and emits 'change' on every message posted, updated or deleted (the sandbox playground streams these).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  BodyTooLargeError,
-  delay,
-  headerValue,
-  type RunningServer,
-  readBody,
-  startHttpServer,
-} from './http-server';
+import { BodyTooLargeError, delay, HttpStandIn, headerValue, readBody } from './http-server';
 import { validateBlocks } from './slack-blocks';
 
 export interface SlackChannel {
@@ -136,7 +129,7 @@ const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
 const MAX_TEXT = 40000;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-export class SlackApiStandIn {
+export class SlackApiStandIn extends HttpStandIn {
   latencyMs = 0;
   readonly calls: SlackCall[] = [];
 
@@ -155,9 +148,9 @@ export class SlackApiStandIn {
   private readonly delayed = new Map<string, DelayedCall[]>();
   private readonly listeners = new Set<(change: SlackChange) => void>();
   private lastTsMicros = 0;
-  private running: RunningServer | undefined;
 
   private constructor(options: SlackApiOptions) {
+    super('Slack');
     this.token = options.token ?? DEFAULT_SLACK_TOKEN;
     this.scopes = options.scopes ?? DEFAULT_SLACK_SCOPES;
     this.team = options.team ?? { id: 'T0STANDIN', domain: 'stand-in', name: 'Stand-in' };
@@ -170,15 +163,7 @@ export class SlackApiStandIn {
 
   static async start(options: SlackApiOptions = {}): Promise<SlackApiStandIn> {
     const standIn = new SlackApiStandIn(options);
-    standIn.running = await startHttpServer(
-      (request, response) => standIn.serve(request, response),
-      options.port,
-    );
-    return standIn;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.server.port}`;
+    return standIn.listen(options.port);
   }
 
   /** For SLACK_API_URL and WebClient's slackApiUrl. */
@@ -263,17 +248,12 @@ export class SlackApiStandIn {
     return this;
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.listeners.clear();
-    await this.server.close();
+    await super.close();
   }
 
-  private get server(): RunningServer {
-    if (this.running === undefined) throw new Error('the Slack stand-in is not started');
-    return this.running;
-  }
-
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://stand-in');
     let body: Buffer;
     try {

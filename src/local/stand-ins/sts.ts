@@ -21,14 +21,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AwsIdentity, authenticate, type IdentityVerifier, isAllowed } from './aws-identities';
-import {
-  BodyTooLargeError,
-  delay,
-  headerValue,
-  type RunningServer,
-  readBody,
-  startHttpServer,
-} from './http-server';
+import { BodyTooLargeError, delay, HttpStandIn, headerValue, readBody } from './http-server';
 
 export const STS_OPERATIONS = ['AssumeRole', 'GetCallerIdentity'] as const;
 export type StsOperation = (typeof STS_OPERATIONS)[number];
@@ -122,7 +115,7 @@ const QUERY_CODES: Record<string, string> = {
   ExpiredTokenException: 'ExpiredToken',
 };
 
-export class StsStandIn implements IdentityVerifier {
+export class StsStandIn extends HttpStandIn implements IdentityVerifier {
   latencyMs = 0;
   clock: () => Date;
   readonly calls: StsCall[] = [];
@@ -131,25 +124,15 @@ export class StsStandIn implements IdentityVerifier {
   private readonly identities = new Map<string, AwsIdentity>();
   private readonly roles = new Map<string, StsRole & { roleId: string }>();
   private readonly injected = new Map<StsOperation, { error?: InjectedStsError; remaining: number }[]>();
-  private running: RunningServer | undefined;
 
   private constructor(options: StsOptions) {
+    super('STS');
     this.clock = options.clock ?? (() => new Date());
   }
 
   static async start(options: StsOptions = {}): Promise<StsStandIn> {
     const standIn = new StsStandIn(options);
-    standIn.running = await startHttpServer(
-      (request, response) => standIn.serve(request, response),
-      options.port,
-    );
-    return standIn;
-  }
-
-  /** Base URL, for AWS_ENDPOINT_URL_STS. */
-  get url(): string {
-    if (this.running === undefined) throw new Error('the STS stand-in is not started');
-    return `http://127.0.0.1:${this.running.port}`;
+    return standIn.listen(options.port);
   }
 
   now(): Date {
@@ -199,10 +182,6 @@ export class StsStandIn implements IdentityVerifier {
     this.assumeRoles.length = 0;
   }
 
-  async close(): Promise<void> {
-    await this.running?.close();
-  }
-
   private queue(operation: StsOperation): { error?: InjectedStsError; remaining: number }[] {
     if (!STS_OPERATIONS.includes(operation)) {
       throw new TypeError(`unknown operation ${operation}: expected one of ${STS_OPERATIONS.join(', ')}`);
@@ -212,7 +191,7 @@ export class StsStandIn implements IdentityVerifier {
     return queue;
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const call: StsCall = { operation: 'Unknown', status: 0, at: this.now() };
     this.calls.push(call);
     const sendError = (error: StsError) => {
