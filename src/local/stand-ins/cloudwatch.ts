@@ -24,11 +24,11 @@
 // a query has more. Metric math (`Expression`) and percentiles are refused as unsupported here.
 // Alarms are not evaluated from data: their state is set by setAlarmState (or the SetAlarmState API).
 
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, type IdentityVerifier } from './aws-identities';
 import { FaultQueue, type InjectedFault, isAnswerLost, loseAnswer } from './fault-injection';
-import { BodyTooLargeError, delay, HttpStandIn, headerValue, readBody } from './http-server';
+import { BodyTooLargeError, delay, HttpStandIn, headerValue, readBody, sendAwsJson } from './http-server';
 import { checkSignature } from './sigv4';
 
 export type { AnswerLost, InjectedError, InjectedFault } from './fault-injection';
@@ -880,18 +880,7 @@ function requiredTime(input: Record<string, unknown>, member: string): number {
   return Math.round(value * 1000);
 }
 
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string>,
-): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  response.end(text);
+/** AWS JSON 1.0 (query-compatible), as client-cloudwatch reads it. */
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>) {
+  sendAwsJson(response, status, body, { 'content-type': 'application/x-amz-json-1.0', ...headers });
 }

@@ -1,5 +1,6 @@
 // Plumbing shared by the HTTP stand-ins: listening on 127.0.0.1, reading request bodies, closing
 // promptly (keep-alive sockets included, so a test run never waits for idle connections).
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -106,4 +107,30 @@ export function delay(ms: number): Promise<void> {
 export function headerValue(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** A JSON answer (an empty body for `undefined`); `headers` may set another content type. */
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+/** A JSON answer as AWS sends it: with a request id. */
+export function sendAwsJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(response, status, body, { 'x-amzn-requestid': randomUUID(), ...headers });
 }

@@ -29,7 +29,14 @@ import {
   type IdentityVerifier,
   isAllowed,
 } from './aws-identities';
-import { BodyTooLargeError, delay, HttpStandIn, headerValue, readBody } from './http-server';
+import {
+  BodyTooLargeError,
+  delay,
+  HttpStandIn,
+  headerValue,
+  readBody,
+  sendAwsJson as sendJson,
+} from './http-server';
 import {
   type AliasState,
   type FunctionSpec,
@@ -914,22 +921,6 @@ function wrongType(member: string, expected: string): LambdaApiError {
 function codeSize(codeSha256: string): number {
   const digest = createHash('sha256').update(codeSha256).digest();
   return 2048 + digest.readUInt16BE(0);
-}
-
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string>,
-): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  response.end(text);
 }
 
 function sendAwsError(response: ServerResponse, error: LambdaApiError): void {

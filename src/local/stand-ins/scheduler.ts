@@ -34,7 +34,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultQueue, type InjectedFault, isAnswerLost, loseAnswer } from './fault-injection';
-import { BodyTooLargeError, delay, HttpStandIn, readBody } from './http-server';
+import { BodyTooLargeError, delay, HttpStandIn, readBody, sendAwsJson as sendJson } from './http-server';
 import { checkSignature } from './sigv4';
 
 export type { AnswerLost, InjectedError, InjectedFault } from './fault-injection';
@@ -998,20 +998,4 @@ function optionalDate(input: Record<string, unknown>, member: string): number | 
     throw new SchedulerError(400, 'SerializationException', `${member} must be a timestamp`);
   }
   return Math.round(value * 1000);
-}
-
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string>,
-): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  response.end(text);
 }

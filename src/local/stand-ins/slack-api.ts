@@ -4,7 +4,14 @@
 // and emits 'change' on every message posted, updated or deleted (the sandbox playground streams these).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, delay, HttpStandIn, headerValue, readBody } from './http-server';
+import {
+  BodyTooLargeError,
+  delay,
+  HttpStandIn,
+  headerValue,
+  readBody,
+  sendJson as sendJsonAnswer,
+} from './http-server';
 import { validateBlocks } from './slack-blocks';
 
 export interface SlackChannel {
@@ -761,25 +768,14 @@ function bearer(authorization: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string>,
-): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
-}
-
 function sendText(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   });
   response.end(text);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>) {
+  sendJsonAnswer(response, status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
