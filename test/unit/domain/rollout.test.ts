@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_AT_ONCE, DEFAULT_ROLLOUT_GUARD, type RolloutPlan } from '../../../src/domain/config-model';
 import type { Health } from '../../../src/domain/health';
-import type { AuditEvent } from '../../../src/domain/request';
+import { type AuditEvent, eventFor } from '../../../src/domain/request';
 import {
   checkTick,
   decideButton,
@@ -96,20 +96,7 @@ class Rollout {
 }
 
 function ev(action: AuditEvent['action'], actor: string, seq: number): AuditEvent {
-  return {
-    function: request.function,
-    functionName: request.functionName,
-    alias: request.alias,
-    action,
-    requestId: request.id,
-    actor,
-    team: request.team,
-    channel: request.channel,
-    fromVersion: request.fromVersion,
-    toVersion: request.toVersion,
-    at: at(-10 + seq).toISOString(),
-    seq,
-  };
+  return { ...eventFor(request, action, actor, at(-10 + seq)), seq };
 }
 
 const tick = (step: number, extension = 0): Tick => ({ requestId: request.id, step, extension });
