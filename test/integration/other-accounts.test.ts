@@ -181,6 +181,28 @@ describe('misconfigurations are answered clearly, and nothing is requested', () 
     expect(cardsPosted()).toBe(0);
   });
 
+  it('STS throttling past the SDK’s retries: a clear answer, nothing requested, and the next try works', async () => {
+    h = await start();
+    h.sts?.failNext('AssumeRole', { status: 400, code: 'Throttling', message: 'Rate exceeded' }, 3);
+
+    const reply = await h.command('promote inventory dev→prod');
+
+    expect(textOf(reply.json?.blocks)).toContain('AWS STS is throttling requests right now');
+    expect(cardsPosted()).toBe(0);
+    expect(h.lambda.calls.filter((call) => call.operation === 'UpdateAlias')).toEqual([]);
+    await h.command('promote inventory dev→prod');
+    expect(cardsPosted()).toBe(1);
+  });
+
+  it('an AssumeRole whose answer was lost is simply asked again: credentials are issued, the read goes on', async () => {
+    h = await start();
+    h.sts?.loseNextAnswer('AssumeRole');
+
+    const reply = await h.command('status inventory');
+
+    expect(textOf(reply.json?.blocks)).toContain('*dev* → 3');
+  });
+
   it('a trust policy without sts:SetSourceIdentity says so', async () => {
     h = await start({ setSourceIdentity: false });
 

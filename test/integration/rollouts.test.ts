@@ -313,6 +313,27 @@ describe('not enough traffic', () => {
   });
 });
 
+describe('CloudWatch failing when a step is judged', () => {
+  it('is not health: the step is extended, never shifted on or rolled back on no data', async () => {
+    const id = await approvedRollout();
+    traffic(400);
+    // Throttled past the SDK's retries (3 attempts per call; two metric reads and the alarms).
+    h.cloudwatch.failNext('GetMetricData', { status: 400, name: 'Throttling', message: 'Rate exceeded' }, 6);
+    h.cloudwatch.failNext('DescribeAlarms', { status: 400, name: 'Throttling', message: 'Rate exceeded' }, 3);
+
+    await h.advance(10 * MINUTE);
+
+    expect((await actions(id)).slice(-2)).toEqual(['SHIFTED', 'EXTENDED']);
+    expect(prod()).toMatchObject({ version: '3', weights: { '4': 0.1 } });
+    expect(updateAliasCalls()).toHaveLength(1);
+
+    // Readable again at the extension's end: judged healthy and moved to 100%.
+    traffic(400);
+    await h.advance(10 * MINUTE);
+    expect((await actions(id)).at(-1)).toBe('APPLIED');
+  });
+});
+
 describe('the rollout card buttons', () => {
   it('Pause stops the step from being judged; Resume (the requester) judges it a full bake later', async () => {
     const id = await approvedRollout();
