@@ -61,6 +61,8 @@ const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 21);
 const BENCH_MAJORS = (process.env.BENCH_MAJORS ?? '24,20').split(',').map(Number) as (20 | 22 | 24)[];
 const WARM_REQUESTS = Number(process.env.BENCH_WARM_REQUESTS ?? 1000);
 const ROUND_TRIP_ITERATIONS = Number(process.env.BENCH_ROUND_TRIPS ?? 5);
+/** `BENCH_ONLY=round-trips`: only the round trips (a minute), printed and not written to results. */
+const ONLY_ROUND_TRIPS = process.env.BENCH_ONLY === 'round-trips';
 const WARM = {
   requests: WARM_REQUESTS,
   /** For the commands the issue does not name (help, list, history, rollback, cancel). */
@@ -132,6 +134,27 @@ async function main(): Promise<void> {
       },
       preparing,
     ).finally(() => preparing.stop());
+    if (ONLY_ROUND_TRIPS) {
+      const container = await WarmContainer.start(
+        deployedBuild.bundle,
+        primary.env('secretArn'),
+        primary.launch,
+      );
+      const only = await measureRoundTrips(
+        {
+          environment,
+          traffic,
+          bundle: deployedBuild.bundle,
+          launch: primary.launch,
+          env: primary.env,
+          holdAsyncWork,
+        },
+        container,
+        ROUND_TRIP_ITERATIONS,
+      ).finally(() => container.stop());
+      console.log(`\n${roundTripTable(only)}`);
+      return;
+    }
     // Code caches, one per Node version, made by training requests, then checked in a cold container.
     const codeCaches: Record<string, Record<string, number>> = {};
     for (const runtime of runtimes) {
