@@ -9,6 +9,7 @@ import { ChatopsError, isChatopsError } from '../domain/errors';
 import type { AliasInfo, ManagedFunction } from '../domain/model';
 import { groupsIn, mayApprove, ruleFor } from '../domain/policy';
 import { type AuditEvent, foldRequest, needsApply, readMarker } from '../domain/request';
+import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
 import { MAX_RACES, type Requested, type Requester, requestPromotion } from './requests';
 
@@ -263,7 +264,7 @@ export async function rollBackDrift(
 async function checkApprover(deps: Deps, alias: string, actor: string): Promise<void> {
   const rule = ruleFor(deps.config, alias);
   const groups = rule.approvers === 'anyone' || rule.approvers.includes(actor) ? [] : groupsIn(rule);
-  const members = await Promise.all(groups.map((group) => deps.directory.membersOf(group)));
+  const members = await allSettledOrThrow(groups.map((group) => deps.directory.membersOf(group)));
   const verdict = mayApprove({
     rule,
     // Nobody asked for a drift: the rule alone says who may accept it.
