@@ -47,7 +47,7 @@ export async function checkDrift(deps: Deps): Promise<DriftCheck> {
   // A few aliases at a time: Lambda's control-plane API allows a few requests a second.
   await inBatches(aliases, CHECK_CONCURRENCY, async ({ fn, alias }) => {
     try {
-      const [current, known] = await Promise.all([
+      const [current, known] = await allSettledOrThrow([
         deps.registry.getAlias(fn.functionName, alias),
         deps.audit.lastKnown(fn.key, alias),
       ]);
@@ -66,7 +66,7 @@ const CHECK_CONCURRENCY = 4;
 
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   for (let start = 0; start < items.length; start += size) {
-    await Promise.all(items.slice(start, start + size).map(work));
+    await allSettledOrThrow(items.slice(start, start + size).map(work));
   }
 }
 
