@@ -216,8 +216,8 @@ function sourceFiles(dir, extensions) {
  * The Slack Web API client binds every Slack method (282) in its constructor, each a property
  * path of the client (`client.chat.postMessage`), 13 KB the bot calls a handful of. Made
  * instead with only the methods some code calls that way, found in the sources that can be
- * bundled; each namespace (`client.chat`) throws, naming the method, on any other, which stays
- * callable as `client.apiCall('<method>', …)`.
+ * bundled; calling any other (`client.admin.apps.approve()`) rejects with an error naming it,
+ * and it stays callable as `client.apiCall('<method>', …)`.
  */
 export const boundSlackMethodsOnly = {
   name: 'bound-slack-methods-only',
@@ -249,16 +249,20 @@ export const boundSlackMethodsOnly = {
 const BOUND = ${JSON.stringify(bound)};
 const NAMESPACES = ${JSON.stringify(namespaces)};
 const notBound = (method) => new Error(\`Slack Web API method \${method} is not bound in lambda-chatops's bundle: no code called it as client.\${method} when it was built (scripts/fast-start.mjs, boundSlackMethodsOnly); call client.apiCall('\${method}', …), or rebuild\`);
-/** A namespace of bound methods, throwing on any other string key (but \`then\` and \`toJSON\`). */
+const unnamed = (key) => typeof key !== 'string' || key === 'then' || key === 'toJSON';
+/** Any path under a namespace that is not bound: calling it fails, naming the method. */
+const leftOut = (path) => new Proxy(() => {}, {
+  get: (_target, key) => (unnamed(key) ? undefined : leftOut(\`\${path}.\${key}\`)),
+  apply: () => Promise.reject(notBound(path)),
+});
+/** A namespace of bound methods, in which any other name is left out. */
 const guarded = (target, path) => {
   for (const [key, value] of Object.entries(target)) {
     if (typeof value !== 'function') target[key] = guarded(value, \`\${path}.\${key}\`);
   }
   return new Proxy(target, {
-    get(object, key, receiver) {
-      if (typeof key === 'string' && !(key in object) && key !== 'then' && key !== 'toJSON') throw notBound(\`\${path}.\${key}\`);
-      return Reflect.get(object, key, receiver);
-    },
+    get: (object, key, receiver) =>
+      key in object || unnamed(key) ? Reflect.get(object, key, receiver) : leftOut(\`\${path}.\${key}\`),
   });
 };
 class Methods extends eventemitter3_1.EventEmitter {

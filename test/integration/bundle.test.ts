@@ -140,6 +140,97 @@ describe('dist/handler.mjs', () => {
   });
 });
 
+describe('AWS errors the bot decides by, through the bundles (the SDK error classes are rewritten at build)', () => {
+  const replyText = (reply: { body: string }) => textOf(JSON.parse(reply.body).blocks);
+
+  it('TooManyRequestsException from Lambda: the throttling sentence', async () => {
+    h.lambda.failNext(
+      'ListAliases',
+      { status: 429, name: 'TooManyRequestsException', message: 'Rate exceeded' },
+      5,
+    );
+
+    const { result: reply, lines } = await loggedBy(() =>
+      bundled.handler(h.commandEvent('status orders'), {}),
+    );
+
+    expect(replyText(reply)).toContain('AWS Lambda is throttling requests right now.');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        error: expect.objectContaining({
+          code: 'THROTTLED',
+          cause: expect.objectContaining({ name: 'TooManyRequestsException', httpStatusCode: 429 }),
+        }),
+      }),
+    ]);
+  });
+
+  it('ResourceNotFoundException from Lambda: the function is named as missing', async () => {
+    h.lambda.failNext('ListAliases', {
+      status: 404,
+      name: 'ResourceNotFoundException',
+      message: 'Function not found: orders-service',
+    });
+
+    const reply = await bundled.handler(h.commandEvent('status orders'), {});
+
+    expect(replyText(reply)).toContain('Lambda has no function orders-service in this account and region');
+  });
+
+  it('ResourceNotFoundException from DynamoDB: the audit table is named as unreachable', async () => {
+    h.dynamoFaults.failNext('Query', {
+      status: 400,
+      name: 'ResourceNotFoundException',
+      message: 'Requested resource not found',
+    });
+
+    const { result: reply, lines } = await loggedBy(() =>
+      bundled.handler(h.commandEvent('history orders'), {}),
+    );
+
+    expect(replyText(reply)).toContain('The audit table could not be reached (ResourceNotFoundException)');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        error: expect.objectContaining({
+          cause: expect.objectContaining({ name: 'ResourceNotFoundException' }),
+        }),
+      }),
+    ]);
+  });
+
+  it('ConditionalCheckFailedException: a second request for an alias is refused, naming the open one', async () => {
+    await bundled.handler(h.commandEvent('promote payments dev→test'), {});
+    const posted = h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok).at(-1);
+    const first = requestIdIn(posted?.body.blocks);
+
+    const refused = await bundled.handler(
+      h.commandEvent('promote payments test 3', { user: USERS.approver }),
+      {},
+    );
+
+    expect(replyText(refused)).toContain(`already has an open request, \`${first}\``);
+  });
+
+  it('PreconditionFailedException: dist/worker.mjs records APPLIED after its UpdateAlias answer was lost', async () => {
+    const posted = h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok).at(-1);
+    const id = requestIdIn(posted?.body.blocks);
+    // The SDK retries the 500 with the same RevisionId, into 412: the worker must read that name.
+    h.lambda.failNext('UpdateAlias', {
+      status: 500,
+      name: 'ServiceException',
+      message: 'injected: the change was made, its answer lost',
+      afterApplying: true,
+    });
+
+    await h.click(id, 'approve', { user: USERS.approver });
+    await h.settle();
+
+    expect((await h.events(id)).map((event) => event.action)).toEqual(['REQUESTED', 'APPROVED', 'APPLIED']);
+  });
+});
+
 describe('the build’s cold-start techniques (scripts/fast-start.mjs)', () => {
   /** Another instance of a bundle, with its own runtime read from the environment. */
   const freshImport = async (outfile: string, tag: string): Promise<Bundle> =>
@@ -172,6 +263,12 @@ describe('the build’s cold-start techniques (scripts/fast-start.mjs)', () => {
     } finally {
       delete process.env.CHATOPS_CONFIG;
     }
+  });
+
+  it('keeps what the Slack-facing function loads at cold start within issue 12’s 450 KB', () => {
+    // The entry Lambda imports and the script it runs (the bench's coldStartBytes), every feature in.
+    expect(built.handler.files.length).toBeGreaterThan(0);
+    expect(built.handler.bytes).toBeLessThanOrEqual(450 * 1024);
   });
 
   it('keeps the STS client (other accounts only) out of what either function loads at cold start', () => {

@@ -1,5 +1,5 @@
 // The bundles' "unused SDK code left out" technique (scripts/fast-start.mjs) rewrites the AWS SDK
-// clients' error classes and schemas. An error AWS answers must come back from the bundled client
+// clients' error classes and schemas, and binds only the Slack Web API methods the code calls. An error AWS answers must come back from the bundled client
 // exactly as from the SDK itself: same class, name, fault, retryable trait and members. The bot
 // decides by these (instanceof ConditionalCheckFailedException, the name
 // PreconditionFailedException, the SDK's retries on TooManyRequestsException…), so an error it
@@ -15,6 +15,7 @@ import * as realDynamoDb from '@aws-sdk/client-dynamodb';
 import * as realLambda from '@aws-sdk/client-lambda';
 import * as realScheduler from '@aws-sdk/client-scheduler';
 import * as realSecretsManager from '@aws-sdk/client-secrets-manager';
+import * as realWebApi from '@slack/web-api';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: the build script is plain JavaScript, without type declarations.
@@ -282,5 +283,57 @@ describe('AWS errors the bot decides by, answered to the bundled clients', () =>
     // The STS client is a lazy chunk, built as the SDK ships it: its AccessDenied is not rewritten.
     expect([...named].filter((name) => !RELIED_ON.some((relied) => relied.name === name))).toEqual([]);
     expect(named.size).toBeGreaterThan(5);
+  });
+});
+
+describe('the Slack Web API client, with only the methods the code calls bound', () => {
+  type WebClient = Record<string, unknown> & { apiCall(method: string, options?: unknown): Promise<unknown> };
+  const slackClient = (): WebClient => {
+    const { WebClient } = bundled.slackWebApi as {
+      WebClient: new (token: string, options: unknown) => WebClient;
+    };
+    return new WebClient('xoxb-test', { slackApiUrl: `${endpoint}/api/`, retryConfig: { retries: 0 } });
+  };
+  const at = (client: WebClient, method: string) =>
+    method.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], client);
+
+  it('binds every method our code calls as client.<method>, and it reaches Slack', async () => {
+    const client = slackClient();
+    const called = new Set<string>();
+    const sources = readdirSync('src', { recursive: true, withFileTypes: true }).filter(
+      (entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.parentPath.includes('local'),
+    );
+    for (const entry of sources) {
+      const code = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+      for (const [, method] of code.matchAll(
+        /\bclient\.((?:chat|usergroups|users|views|conversations)(?:\.\w+)+)\(/g,
+      ))
+        called.add(method as string);
+    }
+    expect([...called]).toEqual(expect.arrayContaining(['chat.postMessage', 'chat.update']));
+    for (const method of called) expect(typeof at(client, method)).toBe('function');
+
+    answer = { status: 200, headers: {}, body: { ok: true, ts: '1.2' } };
+    const postMessage = at(client, 'chat.postMessage') as (options: unknown) => Promise<unknown>;
+    await expect(postMessage({ channel: 'C1', text: 'hi' })).resolves.toMatchObject({ ok: true, ts: '1.2' });
+  });
+
+  it('rejects a method no code calls, naming it and what to do instead; apiCall still reaches it', async () => {
+    const client = slackClient();
+
+    const approve = at(client, 'admin.apps.approve') as (options: unknown) => Promise<unknown>;
+    await expect(approve({ app_id: 'A1' })).rejects.toThrow(
+      /^Slack Web API method admin\.apps\.approve is not bound in lambda-chatops's bundle.*client\.apiCall\('admin\.apps\.approve'/,
+    );
+    const chatDelete = at(client, 'chat.delete') as (options: unknown) => Promise<unknown>;
+    await expect(chatDelete({ channel: 'C1', ts: '1.2' })).rejects.toThrow(
+      /method chat\.delete is not bound/,
+    );
+    // As the SDK ships, the method is there: the difference is the bundle's.
+    const real = new (realWebApi.WebClient as unknown as new (token: string) => WebClient)('xoxb-test');
+    expect(typeof at(real, 'admin.apps.approve')).toBe('function');
+
+    answer = { status: 200, headers: {}, body: { ok: true } };
+    await expect(client.apiCall('admin.apps.approve', { app_id: 'A1' })).resolves.toMatchObject({ ok: true });
   });
 });
