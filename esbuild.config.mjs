@@ -27,7 +27,8 @@
 //   Together: 655 KB -> 498 KB, import 86 -> 74 ms (p25 of 40 interleaved runs, 2-core machine).
 // - Cold-start techniques (issue 12), in scripts/fast-start.mjs, each measured A/B by `npm run
 //   bench`: built-ins through `require`, lazily required chunks for packages only some deployments
-//   call (dist/chunks/), unused Slack SDK files left out, and the V8 code cache layout (each
+//   call (dist/chunks/), unused SDK code left out (Slack SDK files and methods, AWS SDK schemas
+//   for operations never called, compact AWS SDK error classes), and the V8 code cache layout (each
 //   function's dist/<name>.mjs is a small loader of dist/<name>.app.cjs and, when `npm run
 //   code-cache` has made one for the deployed Node, dist/<name>.cache).
 import { readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -9,8 +9,10 @@
 // - lazyPackages: a package only some deployments call (js-yaml, for CHATOPS_CONFIG; the STS
 //   client, for other accounts; the SDK's remote credential providers) becomes a file of its own
 //   in dist/chunks/, required on the first use of one of its exports.
-// - slimmerSdks: files of the Slack SDKs for features the bot never uses left out, and a Map for
-//   the LRU cache of the DynamoDB client's endpoint discovery.
+// - slimmerSdks: files of the Slack SDKs for features the bot never uses left out, a Map for
+//   the LRU cache of the DynamoDB client's endpoint discovery, the AWS SDK clients' schemas made
+//   tree-shakable and their error classes made compactly, and only the Slack Web API methods
+//   the code calls bound.
 // - codeCacheLayout: the bundle becomes a classic script (`<name>.app.cjs`) run by a small ES
 //   module (`<name>.mjs`, the handler Lambda imports) through `vm.Script` with a V8 code cache
 //   (`<name>.cache`) when one is there and V8 accepts it; otherwise it compiles as usual, silently.
