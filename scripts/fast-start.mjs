@@ -291,7 +291,13 @@ ${source.slice(end)}`,
   },
 };
 
-/** `import('node:http')` and the like, made `require`s (the bundle defines `require`). */
+/**
+ * `import('node:http')` and the like, made `require`s (the bundle defines `require`). And the
+ * SDK's `isReadableStream`, which it asks of every response body, looks at the body before it
+ * reads the `ReadableStream` global: that global is lazy in Node, and reading it loads Node's web
+ * streams (about 2 ms of a cold start) although a response body on Node is a Node stream. A web
+ * stream always has `getReader`, so the answer is the same for every stream.
+ */
 export const builtinsThroughRequire = {
   name: 'builtins-through-require',
   setup(b) {
@@ -302,6 +308,19 @@ export const builtinsThroughRequire = {
       loader: 'js',
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
     }));
+    b.onLoad({ filter: /[\\/]serde[\\/]util-stream[\\/]stream-type-check\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const check = 'export const isReadableStream = (stream) => typeof ReadableStream === "function" &&';
+      // An SDK that changed this file fails the build rather than silently losing the rewrite.
+      if (!source.includes(check)) throw new Error(`${args.path}: isReadableStream is not as expected`);
+      return {
+        loader: 'js',
+        contents: source.replace(
+          check,
+          'export const isReadableStream = (stream) => typeof stream?.getReader === "function" && typeof ReadableStream === "function" &&',
+        ),
+      };
+    });
   },
 };
 
