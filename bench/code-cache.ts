@@ -92,13 +92,15 @@ const USAGE = `usage: npm run code-cache -- --node <version> [--arch arm64|x64] 
   --node         the Node version of the pinned Lambda runtime (the cold start's "codeCache" log line names it)
   --arch         the functions' architecture (default: the stack's, ${FUNCTION_ARCHITECTURE})
   --node-binary  that Node's binary, when the registry's node-linux-<arch> package lacks the version
-  --check        fresh processes that must each accept the caches (default 3)`;
+  --check        fresh processes that must each accept the caches (default 3)
+  --dist         the build to make them for (default dist/)`;
 
 interface Options {
   node?: string;
   arch: string;
   nodeBinary?: string;
   check: number;
+  dist: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -109,6 +111,7 @@ function parseOptions(argv: string[]): Options {
       arch: { type: 'string', default: FUNCTION_ARCHITECTURE },
       'node-binary': { type: 'string' },
       check: { type: 'string', default: '3' },
+      dist: { type: 'string', default: fileURLToPath(new URL('../dist/', import.meta.url)) },
     },
   });
   const node = values.node?.replace(/^v/, '');
@@ -125,6 +128,7 @@ function parseOptions(argv: string[]): Options {
     arch: values.arch,
     ...(values['node-binary'] ? { nodeBinary: resolve(values['node-binary']) } : {}),
     check,
+    dist: resolve(values.dist),
   };
 }
 
@@ -153,7 +157,7 @@ function importAccepts(loader: string, env: Record<string, string>, launch: Laun
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+  const { dist } = options;
   const binary = options.nodeBinary ?? nodeBinary(options.node ?? '', options.arch);
   const runner = nodeRunner(binary, options.arch);
   const made = identify(runner);
