@@ -3,10 +3,11 @@
 // configuration-envvars.html#configuration-envvars-runtime), with nothing from this machine (no
 // NODE_OPTIONS, no NODE_EXTRA_CA_CERTS). The flags matter beyond speed: a V8 code cache is
 // accepted only by a process with the same V8 flags as the one that made it.
+import { HANDLER_MEMORY_MB } from '../infra/lib/function-platform';
 import type { NodeRuntime } from './runtimes';
 
-/** The stack's memorySize (infra/lib/chatops-stack.ts): it sets the heap flags below. */
-export const MEMORY_MB = 1769;
+/** The Slack-facing function's memorySize in the stack: it sets the heap flags below. */
+export const MEMORY_MB = HANDLER_MEMORY_MB;
 
 /**
  * The flags of /var/runtime/bootstrap in Lambda's Node base images: --expose-gc, the HTTP header

@@ -24,7 +24,9 @@ import { ALIAS_CALLS, CLOUDTRAIL_DETAIL_TYPE } from '../../src/adapters/cloudtra
 import { TABLE_SCHEMA } from '../../src/adapters/table-schema';
 import { HEARTBEAT_KIND } from '../../src/adapters/worker-event';
 import type { ChatopsConfig } from '../../src/domain/model';
+import { checkCodeCaches } from './code-cache-check';
 import { assumedRoles, managedFunctionResources } from './function-arns';
+import { FUNCTION_ARCHITECTURE, HANDLER_MEMORY_MB, WORKER_MEMORY_MB } from './function-platform';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 
 /** `npm run build` writes both bundles here; the stack deploys this directory as it is. */
@@ -102,14 +104,12 @@ export class ChatopsStack extends Stack {
       const file = join(assetDir, `${entry}.mjs`);
       if (!existsSync(file)) throw new Error(`${file} does not exist: run \`npm run build\` first`);
     }
-    // A V8 code cache is accepted by one Node version only: when Lambda updated the runtime on its
-    // own, every cold start would read it for nothing.
-    if (existsSync(join(assetDir, 'handler.cache')) && !props.runtimeVersionArn) {
-      throw new Error(
-        `${join(assetDir, 'handler.cache')} is a code cache for one Node version: pin the runtime it was made for ` +
-          '(cdk deploy -c runtimeVersionArn=...), or delete it (README, "Cold start")',
-      );
-    }
+    // A V8 code cache is accepted by one Node version, architecture and set of flags only: a cache
+    // that cannot match the deployed function would be read, and rejected, at every cold start.
+    checkCodeCaches(assetDir, Object.values(ENTRIES), {
+      architecture: FUNCTION_ARCHITECTURE,
+      runtimeVersionArn: props.runtimeVersionArn,
+    });
 
     // The system of record (DESIGN.md section 4). Retained when the stack is deleted and protected
     // against deletion: losing it loses the audit trail and what `rollback` rolls back to.
@@ -159,7 +159,7 @@ export class ChatopsStack extends Stack {
       // Secrets Manager) while counting against Slack's 3 seconds. 1769 MB is one full vCPU; Node
       // runs our code on one thread, so more memory would buy nothing. At chat-ops volumes (a few
       // hundred short invocations a day) the cost stays in cents.
-      memorySize: 1769,
+      memorySize: HANDLER_MEMORY_MB,
       environment: {
         SLACK_SECRET_ARN: this.slackSecret.ref,
         AUDIT_TABLE_NAME: this.table.tableName,
@@ -176,7 +176,7 @@ export class ChatopsStack extends Stack {
       runtimeVersionArn: props.runtimeVersionArn,
       // Nobody waits on a cold worker the way Slack waits on the handler; half a vCPU still lists
       // a thousand versions in well under its timeout.
-      memorySize: 1024,
+      memorySize: WORKER_MEMORY_MB,
       environment: {
         SLACK_SECRET_ARN: this.slackSecret.ref,
         AUDIT_TABLE_NAME: this.table.tableName,
@@ -401,7 +401,9 @@ export class ChatopsStack extends Stack {
       // The newest Node.js runtime CDK knows (cdk-nag's AwsSolutions-L1 and
       // Serverless-LambdaLatestVersion check for it); the bundle's syntax targets Node 22, a subset.
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      // The code caches shipped in the asset are checked against it (code-cache-check.ts).
+      architecture:
+        FUNCTION_ARCHITECTURE === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
       ...(options.runtimeVersionArn
         ? { runtimeManagementMode: lambda.RuntimeManagementMode.manual(options.runtimeVersionArn) }
         : {}),

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HANDLER_ASSET_DIR } from '../../infra/lib/chatops-stack';
+import type { CodeCacheDescription } from '../../infra/lib/code-cache-check';
 import { readDeploySettings } from '../../infra/lib/deploy-settings';
 import { TABLE_SCHEMA } from '../../src/adapters/table-schema';
 import { loadConfigFile } from '../../src/config';
@@ -228,18 +230,6 @@ describe('the Slack-facing function', () => {
       { UpdateRuntimeOn: 'Manual', RuntimeVersionArn: runtimeVersionArn },
       { UpdateRuntimeOn: 'Manual', RuntimeVersionArn: runtimeVersionArn },
     ]);
-  });
-
-  it('refuses a build with a code cache unless the runtime it was made for is pinned', () => {
-    const withCache = fakeBuildOutput();
-    writeFileSync(join(withCache, 'handler.cache'), 'v8 code cache');
-    const config = loadConfigFile(join(REPO_ROOT, 'chatops.config.yml'));
-
-    expect(() => synthesize({ config, handlerAssetDir: withCache })).toThrow(
-      /handler\.cache is a code cache for one Node version: pin the runtime/,
-    );
-    const runtimeVersionArn = `arn:aws:lambda:us-east-1::runtime:${'0f'.repeat(32)}`;
-    expect(() => synthesize({ config, handlerAssetDir: withCache, runtimeVersionArn })).not.toThrow();
   });
 
   it('is reached through a Function URL without AWS auth (Slack signs its requests instead)', () => {
@@ -612,3 +602,89 @@ function reachableFiles(entry: string): string[] {
   visit(entry);
   return [...seen];
 }
+
+describe('the V8 code caches shipped in the asset', () => {
+  const config = () => loadConfigFile(join(REPO_ROOT, 'chatops.config.yml'));
+  const runtimeVersionArn = `arn:aws:lambda:us-east-1::runtime:${'0f'.repeat(32)}`;
+  const SCRIPT = '(function (exports, require, module) { exports.handler = async () => ({}); })';
+
+  /** A build with `<entry>.app.cjs` and its cache, described as `npm run code-cache` describes it. */
+  function buildWithCache(entry: string, about: Partial<CodeCacheDescription> = {}): string {
+    const dir = fakeBuildOutput();
+    for (const name of ['handler', 'worker']) writeFileSync(join(dir, `${name}.app.cjs`), SCRIPT);
+    writeFileSync(join(dir, `${entry}.cache`), 'v8 code cache');
+    const description: CodeCacheDescription = {
+      node: 'v24.21.0',
+      platform: 'linux',
+      arch: 'arm64',
+      flags: ['--expose-gc'],
+      memoryMb: 1769,
+      script: `${entry}.app.cjs`,
+      scriptSha256: createHash('sha256').update(SCRIPT).digest('hex'),
+      bytes: 13,
+      ranUnder: 'qemu-aarch64 -L /usr/aarch64-linux-gnu',
+      made: '2026-11-29T00:00:00.000Z',
+      ...about,
+    };
+    writeFileSync(join(dir, `${entry}.cache.json`), JSON.stringify(description));
+    return dir;
+  }
+
+  it.each(['handler', 'worker'])('refuses %s.cache unless the runtime it was made for is pinned', (entry) => {
+    const dir = buildWithCache(entry);
+    expect(() => synthesize({ config: config(), handlerAssetDir: dir })).toThrow(
+      new RegExp(`${entry}\\.cache is a code cache for one Node version: pin the runtime`),
+    );
+  });
+
+  it('ships a cache made for linux-arm64 and this build, with its description, when the runtime is pinned', () => {
+    const dir = buildWithCache('handler');
+    const { assemblyDir, template } = synthesize({
+      config: config(),
+      handlerAssetDir: dir,
+      runtimeVersionArn,
+    });
+    // The functions run on the architecture the cache was made for.
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.map((fn) => (fn.Properties as { Architectures: string[] }).Architectures)).toEqual([
+      ['arm64'],
+      ['arm64'],
+    ]);
+    const asset = readdirSync(assemblyDir).find(
+      (name) => name.startsWith('asset.') && readdirSync(join(assemblyDir, name)).includes('handler.mjs'),
+    );
+    expect(asset).toBeDefined();
+    const shipped = readdirSync(join(assemblyDir, asset ?? ''));
+    expect(shipped).toEqual(
+      expect.arrayContaining(['handler.cache', 'handler.cache.json', 'handler.app.cjs']),
+    );
+  });
+
+  it.each(['handler', 'worker'])(
+    'refuses %s.cache made on another architecture, naming the command for arm64',
+    (entry) => {
+      const dir = buildWithCache(entry, { arch: 'x64' });
+      expect(() => synthesize({ config: config(), handlerAssetDir: dir, runtimeVersionArn })).toThrow(
+        new RegExp(
+          `${entry}\\.cache was made by Node v24\\.21\\.0 on linux-x64; the function runs on linux-arm64.*npm run code-cache -- --arch arm64 --node`,
+        ),
+      );
+      const onMac = buildWithCache(entry, { platform: 'darwin' });
+      expect(() => synthesize({ config: config(), handlerAssetDir: onMac, runtimeVersionArn })).toThrow(
+        /on darwin-arm64; the function runs on linux-arm64/,
+      );
+    },
+  );
+
+  it('refuses a cache made for another build of the script, or with no description', () => {
+    const stale = buildWithCache('handler', { scriptSha256: '0'.repeat(64) });
+    expect(() => synthesize({ config: config(), handlerAssetDir: stale, runtimeVersionArn })).toThrow(
+      /handler\.cache was made for another build of handler\.app\.cjs: make it again after `npm run build`/,
+    );
+    const undescribed = buildWithCache('worker');
+    rmSync(join(undescribed, 'worker.cache.json'));
+    expect(() => synthesize({ config: config(), handlerAssetDir: undescribed, runtimeVersionArn })).toThrow(
+      /worker\.cache has no worker\.cache\.json saying what it was made with/,
+    );
+  });
+});

@@ -2,7 +2,8 @@
 // them: the Slack-facing one answers signed requests against the stand-ins with its configuration
 // bundled at build time, hands an approved request to the worker, and the worker applies it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -281,51 +282,110 @@ describe('the build’s cold-start techniques (scripts/fast-start.mjs)', () => {
     expect(chunk.includes('AssumeRoleWithSAML')).toBe(true);
   });
 
-  it('runs from a V8 code cache made after a request, and without one when V8 rejects it', async () => {
+  it('runs from a V8 code cache made after a request, and without one when V8 rejects it, saying which once', async () => {
     const { handler } = await buildBundles({
       outdir: mkdtempSync(join(tmpdir(), 'chatops-build-')),
       quiet: true,
     });
     const outfile = handler.outfile as string;
     const cache = join(dirname(outfile), 'handler.cache');
+    const status = h.commandEvent('status orders');
 
     // Each in a fresh Node process, as each Lambda cold start is: within one process V8 reuses
-    // what it compiled already and never looks at the cache.
-    const trained = await coldStart(outfile, h.commandEvent('status orders'), { writeCache: cache });
-    expect(trained.codeCacheUsed).toBe(false);
+    // what it compiled already and never looks at the cache. Made with Lambda's --expose-gc.
+    const trained = await coldStart(outfile, status, { writeCache: cache, flags: ['--expose-gc'] });
+    expect(trained).toMatchObject({ codeCacheUsed: false, stderr: '' });
+    expect(trained.logs).toMatchObject([{ level: 'INFO', codeCache: 'none' }]);
     expect(textOf(JSON.parse(trained.body).blocks)).toContain('*prod* → 3');
 
-    const cached = await coldStart(outfile, h.commandEvent('status orders'));
+    const cached = await coldStart(outfile, status, { flags: ['--expose-gc'] });
     expect(cached.codeCacheUsed).toBe(true);
+    expect(cached.logs).toMatchObject([
+      { level: 'INFO', codeCache: 'used', node: process.version, arch: process.arch },
+    ]);
     expect(textOf(JSON.parse(cached.body).blocks)).toContain('*prod* → 3');
 
+    // The same cache in a process with other V8 flags (a runtime whose bootstrap differs), then a
+    // corrupted one: each compiles as usual and answers the same, with one warning and nothing on stderr.
+    writeFileSync(
+      `${cache}.json`,
+      JSON.stringify({ node: 'v24.21.0', arch: 'arm64', flags: ['--expose-gc'] }),
+    );
+    const otherFlags = await coldStart(outfile, status);
+    expect(otherFlags).toMatchObject({ codeCacheUsed: false, stderr: '' });
+    expect(otherFlags.logs).toMatchObject([
+      {
+        level: 'WARN',
+        codeCache: 'rejected',
+        runtime: { node: process.version, arch: process.arch },
+        madeFor: { node: 'v24.21.0', arch: 'arm64', flags: ['--expose-gc'] },
+      },
+    ]);
+    expect(otherFlags.logs[0]?.message).toMatch(/V8 rejected handler\.cache/);
+    expect(otherFlags.body).toBe(cached.body);
+
     writeFileSync(cache, Buffer.from('not a code cache of this V8'));
-    const rejected = await coldStart(outfile, h.commandEvent('status orders'));
-    expect(rejected).toMatchObject({ codeCacheUsed: false, stderr: '' });
-    expect(textOf(JSON.parse(rejected.body).blocks)).toContain('*prod* → 3');
+    const corrupted = await coldStart(outfile, status, { flags: ['--expose-gc'] });
+    expect(corrupted).toMatchObject({ codeCacheUsed: false, stderr: '' });
+    expect(corrupted.logs).toMatchObject([{ level: 'WARN', codeCache: 'rejected' }]);
+    expect(corrupted.body).toBe(cached.body);
+
+    // At Lambda's WARN level the INFO line is left out, as src/logger.ts leaves its own out.
+    rmSync(cache);
+    const quiet = await coldStart(outfile, status, { env: { AWS_LAMBDA_LOG_LEVEL: 'WARN' } });
+    expect(quiet.logs).toEqual([]);
+    expect(quiet.body).toBe(cached.body);
+  });
+
+  it('keeps a code cache through a rebuild of the same script, and deletes it when the script changes', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'chatops-build-'));
+    await buildBundles({ outdir, quiet: true });
+    const script = join(outdir, 'worker.app.cjs');
+    const describeCache = (sha256: string) =>
+      writeFileSync(join(outdir, 'worker.cache.json'), JSON.stringify({ scriptSha256: sha256 }));
+    writeFileSync(join(outdir, 'worker.cache'), 'a code cache');
+    describeCache(createHash('sha256').update(readFileSync(script)).digest('hex'));
+
+    await buildBundles({ outdir, quiet: true });
+    expect(existsSync(join(outdir, 'worker.cache'))).toBe(true);
+
+    describeCache('0'.repeat(64));
+    await buildBundles({ outdir, quiet: true });
+    expect(existsSync(join(outdir, 'worker.cache'))).toBe(false);
+    expect(existsSync(join(outdir, 'worker.cache.json'))).toBe(false);
   });
 });
 
-/** A fresh Node process imports the bundle and answers one event; optionally writes its code cache. */
+/**
+ * A fresh Node process (with `flags`) imports the bundle and answers one event; optionally writes
+ * its code cache. What the bundle logged is returned apart from its answer.
+ */
 function coldStart(
   outfile: string,
   event: unknown,
-  options: { writeCache?: string } = {},
-): Promise<{ codeCacheUsed: boolean; statusCode: number; body: string; stderr: string }> {
+  options: { writeCache?: string; flags?: string[]; env?: Record<string, string> } = {},
+): Promise<{
+  codeCacheUsed: boolean;
+  statusCode: number;
+  body: string;
+  stderr: string;
+  logs: Record<string, unknown>[];
+}> {
   const script = `
     const bundle = await import(${JSON.stringify(pathToFileURL(outfile).href)});
     const reply = await bundle.handler(JSON.parse(process.env.EVENT), {});
     if (process.env.WRITE_CACHE) (await import('node:fs')).writeFileSync(process.env.WRITE_CACHE, bundle.createCodeCache());
-    process.stdout.write(JSON.stringify({ codeCacheUsed: bundle.codeCacheUsed, statusCode: reply.statusCode, body: reply.body }));
+    process.stdout.write('\\n' + JSON.stringify({ codeCacheUsed: bundle.codeCacheUsed, statusCode: reply.statusCode, body: reply.body }));
     process.exit(0);`;
   // The harness's variables, AWS's among them, are in process.env; the bundled configuration is used.
-  const { CHATOPS_CONFIG: _unused, ...env } = { ...process.env, ...h.env };
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+  const { CHATOPS_CONFIG: _unused, AWS_LAMBDA_LOG_LEVEL: _level, ...env } = { ...process.env, ...h.env };
+  const child = spawn(process.execPath, [...(options.flags ?? []), '--input-type=module', '-e', script], {
     env: {
       ...env,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       EVENT: JSON.stringify(event),
       ...(options.writeCache ? { WRITE_CACHE: options.writeCache } : {}),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -339,8 +399,16 @@ function coldStart(
   });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve({ ...JSON.parse(stdout), stderr }) : reject(new Error(`exit ${code}: ${stderr}`)),
-    );
+    child.on('exit', (code) => {
+      if (code !== 0) {
+        reject(new Error(`exit ${code}: ${stderr}`));
+        return;
+      }
+      const lines = stdout.split('\n').filter((line) => line !== '');
+      const answer = JSON.parse(lines.pop() ?? '{}');
+      // The bot's own lines (the status command's INFO line) aside: the loader's say `codeCache`.
+      const logs = lines.map((line) => JSON.parse(line)).filter((line) => 'codeCache' in line);
+      resolve({ ...answer, stderr, logs });
+    });
   });
 }
