@@ -111,6 +111,37 @@ describe('a click that does not complete the approvals', () => {
   });
 });
 
+describe("the approvers' user groups", () => {
+  it('are looked up while the request loads, once', async () => {
+    const id = await request('promote orders test→prod');
+    h.slack.resetCalls();
+    h.dynamoFaults.latencyMs = 300;
+    const started = Date.now();
+
+    await h.click(id, 'approve', { user: USERS.platform });
+
+    const lookups = h.slack.calls.filter((call) => call.method === 'usergroups.users.list');
+    expect(lookups).toHaveLength(1);
+    // Asked before the request's Query (300 ms) could have answered: beside it, not after it.
+    expect((lookups[0]?.at ?? Number.POSITIVE_INFINITY) - started).toBeLessThan(250);
+    expect(await actions(id)).toEqual(['REQUESTED', 'APPROVED']);
+  });
+
+  it('Slack failing to list them: the click is refused with the reason, nothing is written', async () => {
+    const id = await request('promote orders test→prod');
+    h.slack.failNext('usergroups.users.list', 'team_not_found', 2);
+
+    await h.click(id, 'approve', { user: USERS.platform });
+    await h.settle();
+
+    expect(h.slack.ephemerals(CHANNELS.releases, USERS.platform).at(-1)?.text).toContain(
+      'Slack could not list user group S0PLATFORM (team_not_found)',
+    );
+    expect(await actions(id)).toEqual(['REQUESTED']);
+    expect(workerTasks()).toEqual([]);
+  });
+});
+
 describe('a click that changes nothing', () => {
   it('already approved by the clicker: one read and a note, no write, no Invoke', async () => {
     const id = await request('promote orders test→prod');
