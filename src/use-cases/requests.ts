@@ -366,8 +366,6 @@ export interface StepResult {
   problem?: string;
   /** This step handed the apply to the worker: its task draws the card from here on. */
   applyStarted?: true;
-  /** This step left the card to the worker's `request.card` task too. */
-  cardQueued?: true;
 }
 
 /** Where the worker reports on a click: its response_url, and the card it was made on (its payload's). */
@@ -378,9 +376,14 @@ export interface ClickReply {
 
 /**
  * Leaves the request's card to the worker (its `request.card` task draws it as the request is then,
- * and reads again after the update). False when the worker could not be started.
+ * and reads again after the update). Returns why the worker could not be started, for whatever
+ * reason (no worker configured included), or undefined: the caller can draw the card itself instead.
  */
-export async function queueCard(deps: Deps, requestId: string, { responseUrl, card }: ClickReply) {
+export async function queueCard(
+  deps: Deps,
+  requestId: string,
+  { responseUrl, card }: ClickReply,
+): Promise<string | undefined> {
   try {
     await deps.queue.enqueue({
       kind: 'request.card',
@@ -388,10 +391,9 @@ export async function queueCard(deps: Deps, requestId: string, { responseUrl, ca
       ...(responseUrl ? { responseUrl } : {}),
       ...(card ? { card } : {}),
     });
-    return true;
+    return undefined;
   } catch (error) {
-    if (!(error instanceof ChatopsError)) throw error;
-    return false;
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
@@ -471,15 +473,16 @@ async function step(
     const next = foldRequest(state.request, [...state.events, event]);
     if (decision.next === 'apply') {
       // The card is a task of its own beside the apply's: it shows the approval (and Retry) even
-      // when the apply's invocation is lost, and the apply's task draws it again when done.
-      const [problem, cardQueued] = await Promise.all([
+      // when the apply's invocation is lost, and the apply's task draws it again when done. Its
+      // own failure needs nothing more: the apply's task draws the card, or, when the apply did
+      // not start either, the click does.
+      const [problem] = await Promise.all([
         startApply(deps, requestId, reply),
-        reply.withCard ? queueCard(deps, requestId, reply) : false,
+        reply.withCard ? queueCard(deps, requestId, reply) : undefined,
       ]);
-      const card = cardQueued ? { cardQueued: true as const } : {};
       if (problem !== undefined)
-        return { state: next, outcome: 'apply-not-started', event, problem, ...card, ...located };
-      return { state: next, outcome: decision.next, event, applyStarted: true, ...card, ...located };
+        return { state: next, outcome: 'apply-not-started', event, problem, ...located };
+      return { state: next, outcome: decision.next, event, applyStarted: true, ...located };
     }
     return { state: next, outcome: decision.next, event, ...located };
   }

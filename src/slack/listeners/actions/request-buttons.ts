@@ -87,10 +87,11 @@ async function showCard(slack: SlackDeps, result: StepResult, reply: ClickReply)
     await syncCard(slack, state, where);
     return;
   }
-  if (await queueCard(slack.deps, state.request.id, reply)) return;
+  const problem = await queueCard(slack.deps, state.request.id, reply);
+  if (problem === undefined) return;
   // The worker could not be started: this click updates the card itself, read after it included.
   slack.logger.warn(
-    `request ${state.request.id}: its card could not be left to the worker; the click updates it`,
+    `request ${state.request.id}: its card could not be left to the worker (${problem}); the click updates it`,
   );
   await syncCard(slack, state, where, await cardOptionsFor(slack, state));
 }
