@@ -127,18 +127,31 @@ describe("the approvers' user groups", () => {
     expect(await actions(id)).toEqual(['REQUESTED', 'APPROVED']);
   });
 
-  it('Slack failing to list them: the click is refused with the reason, nothing is written', async () => {
+  it('Slack failing to list them: the prefetch is ignored, the check asks again and refuses the click', async () => {
     const id = await request('promote orders test→prod');
+    h.slack.resetCalls();
+    // The request's Query outlasts the failing prefetch: the approver check finds no lookup in
+    // flight, asks Slack again, and fails with its own message.
+    h.dynamoFaults.latencyMs = 300;
     h.slack.failNext('usergroups.users.list', 'team_not_found', 2);
 
     await h.click(id, 'approve', { user: USERS.platform });
     await h.settle();
 
+    const lookups = () => h.slack.calls.filter((call) => call.method === 'usergroups.users.list');
+    expect(lookups().map((call) => call.error)).toEqual(['team_not_found', 'team_not_found']);
     expect(h.slack.ephemerals(CHANNELS.releases, USERS.platform).at(-1)?.text).toContain(
       'Slack could not list user group S0PLATFORM (team_not_found)',
     );
     expect(await actions(id)).toEqual(['REQUESTED']);
     expect(workerTasks()).toEqual([]);
+
+    // A failed lookup is not remembered: the next click asks Slack again and counts.
+    await h.click(id, 'approve', { user: USERS.platform });
+    await h.settle();
+
+    expect(lookups()).toHaveLength(3);
+    expect(await actions(id)).toEqual(['REQUESTED', 'APPROVED']);
   });
 });
 
