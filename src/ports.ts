@@ -48,8 +48,16 @@ export interface WorkQueue {
 /** A task run by the bot's own asynchronous invocation; it reports through Slack. */
 export type AsyncTask =
   | { kind: 'versions'; fn: string; limit: number; responseUrl: string }
-  /** Apply an approved request: UpdateAlias, record the outcome, replace the card. */
-  | { kind: 'apply'; requestId: string; responseUrl?: string }
+  /**
+   * Apply an approved request: UpdateAlias, record the outcome, replace the card. `card`: where
+   * the click that asked for it saw the card, used when the request has no stored location.
+   */
+  | { kind: 'apply'; requestId: string; responseUrl?: string; card?: CardLocation }
+  /**
+   * Draw a request's card as the request is now (after a click that did not complete it), and
+   * keep it so: card-sync's read after the update, off the click's answer. `card` as for `apply`.
+   */
+  | { kind: 'request.card'; requestId: string; responseUrl?: string; card?: CardLocation }
   /** A rollout step's timer (EventBridge Scheduler's Input): judge the step and take the next. */
   | ({ kind: 'rollout.tick' } & Tick)
   /** After Promote now or Resume: the worker takes the rollout's next move (or re-arms its timer). */
@@ -216,5 +224,6 @@ export interface PeriodSlots {
 
 /** Slack user groups, for approval rules that name one. */
 export interface Directory {
+  /** Concurrent asks for the same group share one lookup (a click prefetches, then asks). */
   membersOf(groupId: string): Promise<string[]>;
 }

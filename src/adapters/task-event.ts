@@ -1,7 +1,8 @@
 // The events the Slack-facing function sends the worker: a marker, so the worker tells its own
 // work from anything else it might be sent, and the task.
+import { SLACK_CHANNEL } from '../config-values';
 import { REQUEST_ID } from '../domain/parse-command';
-import type { AsyncTask } from '../ports';
+import type { AsyncTask, CardLocation } from '../ports';
 
 /** The marker that tells the handler an event is the bot's own work, not an HTTP request. */
 export const TASK_MARKER = 'lambda-chatops/task';
@@ -41,10 +42,11 @@ function isTask(task: unknown): task is AsyncTask {
         isString(fields.responseUrl)
       );
     case 'apply':
+    case 'request.card':
       return (
-        isString(fields.requestId) &&
-        REQUEST_ID.test(fields.requestId) &&
-        (fields.responseUrl === undefined || isString(fields.responseUrl))
+        isRequestId(fields.requestId) &&
+        (fields.responseUrl === undefined || isString(fields.responseUrl)) &&
+        (fields.card === undefined || isCardLocation(fields.card))
       );
     case 'rollout.tick':
       return (
@@ -68,3 +70,18 @@ function isTask(task: unknown): task is AsyncTask {
 }
 
 const isRequestId = (value: unknown): value is string => isString(value) && REQUEST_ID.test(value);
+
+/** A Slack channel id and a message timestamp, as a click's payload names its message; nothing else. */
+const MESSAGE_TS = /^[0-9]{1,12}\.[0-9]{1,9}$/;
+
+function isCardLocation(value: unknown): value is CardLocation {
+  if (typeof value !== 'object' || value === null) return false;
+  const { channel, ts, ...rest } = value as Record<string, unknown>;
+  return (
+    typeof channel === 'string' &&
+    SLACK_CHANNEL.test(channel) &&
+    typeof ts === 'string' &&
+    MESSAGE_TS.test(ts) &&
+    Object.keys(rest).length === 0
+  );
+}

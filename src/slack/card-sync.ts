@@ -3,7 +3,8 @@
 // replacement the writer reads the request again and, if it has moved on meanwhile, replaces the
 // card once more. Every event is stored before its card is written, so the last replacement to
 // land is followed by a read that sees the newest state: the card never ends older than the
-// request. A final state needs no second look: nothing follows it.
+// request. A final state needs no second look: nothing follows it. That read is a round trip after
+// the update, so a click leaves its card to the worker's `request.card` task, off its HTTP answer.
 import type { RequestState } from '../domain/request';
 import type { CardLocation } from '../ports';
 import { loadState, MAX_RACES } from '../use-cases/requests';

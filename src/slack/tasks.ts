@@ -1,10 +1,10 @@
-// The worker's tasks (DESIGN.md section 6): slow listings and applying approved requests, each
-// reported through Slack.
+// The worker's tasks (DESIGN.md section 6): slow listings, applying approved requests and
+// drawing the cards clicks leave to it, each reported through Slack.
 
 import { escapeText, mentionUser } from '../domain/mrkdwn';
 import { USAGE } from '../domain/parse-command';
 import { foldRequest } from '../domain/request';
-import type { AsyncTask } from '../ports';
+import type { AsyncTask, CardLocation } from '../ports';
 import { applyRequest } from '../use-cases/apply-request';
 import { listVersions } from '../use-cases/read-commands';
 import {
@@ -14,10 +14,11 @@ import {
   type RolloutResult,
   type RolloutTrigger,
 } from '../use-cases/rollout';
-import { section } from './blocks/common';
+import { type Message, section } from './blocks/common';
 import { requestCard } from './blocks/request-card';
 import { rolloutCard } from './blocks/rollout-card';
 import { versionsMessage } from './blocks/versions';
+import { cardOptionsFor } from './card-guards';
 import { syncCard } from './card-sync';
 import type { SlackDeps } from './context';
 import { errorReply } from './error-reply';
@@ -40,23 +41,50 @@ export async function runTask(task: AsyncTask, slack: WorkerSlackDeps, invocatio
     case 'apply': {
       const stored = await deps.requests.load(task.requestId);
       if (stored && isRollout(stored)) {
-        await rollout(slack, task.requestId, { kind: 'continue' }, invocation, task.responseUrl);
+        // Drawn even when this delivery has nothing to do: the completing click left the card to it.
+        await rollout(slack, task.requestId, { kind: 'continue' }, invocation, task.responseUrl, {
+          redraw: true,
+          ...(task.card ? { card: task.card } : {}),
+        });
         return;
       }
       const { state, card, acted, waitingFor } = await applyRequest(deps, task.requestId, invocation);
+      const where = { card: card ?? task.card, responseUrl: task.responseUrl };
       if (waitingFor) {
-        // Approved, but locked by someone else: the card says whose lock it waits for.
-        await syncCard(slack, state, { card, responseUrl: task.responseUrl }, { waitingFor });
+        // Approved, but locked by someone else: the card says whose lock it waits for, and the
+        // person whose click (or command) asked for the update hears it.
+        const waiting = `Request ${task.requestId} waits for the lock on ${state.request.alias} to end before ${state.request.alias} is updated: see its card.`;
+        await Promise.all([
+          syncCard(slack, state, where, { waitingFor }),
+          task.responseUrl ? messenger.tell(task.responseUrl, note(waiting)) : undefined,
+        ]);
         logger.info(`request ${task.requestId}: waiting for lock ${waitingFor.id}`);
         return;
       }
       if (!acted) {
+        // Another delivery applied it, or is applying it now: the card is drawn as the request
+        // is, since the click that completed it left the card to this task (request-buttons.ts).
+        await syncCard(slack, state, where, await cardOptionsFor(slack, state));
         logger.info(`request ${task.requestId}: nothing to do (${state.status})`);
         return;
       }
-      const replaced = await syncCard(slack, state, { card, responseUrl: task.responseUrl });
+      const replaced = await syncCard(slack, state, where);
       if (!replaced) logger.warn(`request ${task.requestId}: the card could not be updated`);
       logger.info(`request ${task.requestId}: ${state.status}`);
+      return;
+    }
+    case 'request.card': {
+      // A click left its card to this task: drawn with the locks as they are, then card-sync's
+      // read after the update keeps it no older than the request (off the click's answer).
+      const stored = await deps.requests.load(task.requestId);
+      if (!stored) {
+        logger.warn(`request ${task.requestId}: no such request, so no card to draw`);
+        return;
+      }
+      const state = foldRequest(stored.request, stored.events);
+      const where = { card: stored.card ?? task.card, responseUrl: task.responseUrl };
+      const replaced = await syncCard(slack, state, where, await cardOptionsFor(slack, state));
+      if (!replaced) logger.warn(`request ${task.requestId}: the card could not be updated`);
       return;
     }
     case 'rollout.tick': {
@@ -86,26 +114,31 @@ async function rollout(
   trigger: RolloutTrigger,
   invocation: string,
   responseUrl?: string,
+  /** `redraw`: replace the card even when nothing moved; `card`: where the card is when not stored. */
+  show: { redraw?: boolean; card?: CardLocation } = {},
 ): Promise<void> {
   const { deps, messenger, logger } = slack;
   const result = await advanceRollout(deps, requestId, trigger, invocation);
   if (!result.event) {
     logger.info(`rollout ${requestId}: nothing to do (${result.state.phase})`);
-    return;
+    if (!show.redraw) return;
   }
   const stored = await deps.requests.load(requestId);
-  const events = stored?.events ?? [result.event];
+  const events = stored?.events ?? (result.event ? [result.event] : []);
   const numbers = result.observed
     ? { newer: result.observed.newer, older: result.observed.older }
     : undefined;
   const card = stored
     ? rolloutCard(result.state, events, numbers, deps.clock.now())
     : requestCard(foldRequest(result.state.request, events));
-  const replaced = await messenger.replace(card, { card: result.card, responseUrl });
+  const replaced = await messenger.replace(card, { card: result.card ?? show.card, responseUrl });
   if (!replaced) logger.warn(`rollout ${requestId}: the card could not be updated`);
+  if (!result.event) return;
   await tellPeople(slack, result);
   logger.info(`rollout ${requestId}: ${result.event.action}`);
 }
+
+const note = (text: string): Message => ({ text, blocks: [section(text)] });
 
 /** A rollout that stopped by itself (rolled back, stopped, paused for a person) names its people. */
 async function tellPeople(slack: WorkerSlackDeps, { state, event }: RolloutResult): Promise<void> {

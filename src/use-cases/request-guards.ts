@@ -223,13 +223,35 @@ export async function approvalVerdict(
   };
 }
 
+/**
+ * Starts looking up the members of the user groups the configuration's approval rules name, for a
+ * click by `actor`, while its request is being loaded: the verdict that follows then finds them
+ * (in the directory's cache, or its lookup in flight) instead of waiting a round trip of its own.
+ * A failure is ignored here: the verdict asks again and fails with its own clear error.
+ */
+export async function prefetchGroupMembers(
+  deps: Pick<Deps, 'config' | 'directory'>,
+  actor: string,
+): Promise<void> {
+  const { approvals, freezeOverride } = deps.config;
+  const rules = [...Object.values(approvals), ...(freezeOverride ? [freezeOverride] : [])];
+  await Promise.all(
+    groupsToLookUp(rules, actor).map((group) => deps.directory.membersOf(group).catch(() => undefined)),
+  );
+}
+
+/** The groups whose members decide `actor`'s verdict: none for a rule that names them directly. */
+function groupsToLookUp(rules: ApprovalRule[], actor: string): string[] {
+  const needed = rules.filter((rule) => rule.approvers !== 'anyone' && !rule.approvers.includes(actor));
+  return [...new Set(needed.flatMap(groupsIn))];
+}
+
 async function groupMembers(
   deps: Pick<Deps, 'directory'>,
   rules: ApprovalRule[],
   actor: string,
 ): Promise<Record<string, string[]>> {
-  const needed = rules.filter((rule) => rule.approvers !== 'anyone' && !rule.approvers.includes(actor));
-  const groups = [...new Set(needed.flatMap(groupsIn))];
+  const groups = groupsToLookUp(rules, actor);
   const members = await allSettledOrThrow(groups.map((group) => deps.directory.membersOf(group)));
   return Object.fromEntries(groups.map((group, index) => [group, members[index] ?? []]));
 }

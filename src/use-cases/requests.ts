@@ -36,7 +36,7 @@ import { templatesFor } from '../domain/version-metadata';
 import type { AliasLease, CardLocation, LockSet } from '../ports';
 import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
-import { approvalVerdict, checkRequestGuards } from './request-guards';
+import { approvalVerdict, checkRequestGuards, prefetchGroupMembers } from './request-guards';
 
 export const MAX_RACES = 8;
 
@@ -364,41 +364,94 @@ export interface StepResult {
   card?: CardLocation;
   /** Why the apply could not be started (outcome `apply-not-started`). */
   problem?: string;
+  /** This step handed the apply to the worker: its task draws the card from here on. */
+  applyStarted?: true;
 }
 
-/** An Approve or Reject click on a request's card. */
+/** Where the worker reports on a click: its response_url, and the card it was made on (its payload's). */
+export interface ClickReply {
+  responseUrl?: string | undefined;
+  card?: CardLocation | undefined;
+}
+
+/**
+ * Leaves the request's card to the worker (its `request.card` task draws it as the request is then,
+ * and reads again after the update). Returns why the worker could not be started, for whatever
+ * reason (no worker configured included), or undefined: the caller can draw the card itself instead.
+ */
+export async function queueCard(
+  deps: Deps,
+  requestId: string,
+  { responseUrl, card }: ClickReply,
+): Promise<string | undefined> {
+  try {
+    await deps.queue.enqueue({
+      kind: 'request.card',
+      requestId,
+      ...(responseUrl ? { responseUrl } : {}),
+      ...(card ? { card } : {}),
+    });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * An Approve or Reject click on a request's card. Round trips in a row (issue 12): 1. the request's
+ * events, and beside them the approval rules' user groups (when not cached); 2. the decision's
+ * conditional append; 3. when the click completes the approvals, the Invokes that hand the apply
+ * and the card to the worker, at once. The rest of what the click shows is the listener's
+ * (request-buttons.ts).
+ */
 export async function click(
   deps: Deps,
-  input: { requestId: string; actor: string; type: 'approve' | 'reject'; responseUrl?: string },
+  input: { requestId: string; actor: string; type: 'approve' | 'reject' } & ClickReply,
 ): Promise<StepResult> {
-  return step(deps, input.requestId, input.responseUrl, async (state, now) => {
-    const verdict = await approvalVerdict(deps, state.request, input.actor);
-    return decideClick(
-      state,
-      {
-        type: input.type,
-        actor: input.actor,
-        allowed: verdict.allowed,
-        ...(verdict.allowed
-          ? verdict.approvedFor
-            ? { approvedFor: verdict.approvedFor }
-            : {}
-          : { deniedReason: verdict.reason }),
-      },
-      now,
+  const prefetched = prefetchGroupMembers(deps, input.actor);
+  try {
+    return await step(deps, input.requestId, { ...input, withCard: true }, (state, now) =>
+      decideOnClick(deps, input, state, now),
     );
-  });
+  } finally {
+    // Never rejects; waited for so that no call outlives the answer (Lambda freezes the container).
+    await prefetched;
+  }
+}
+
+async function decideOnClick(
+  deps: Deps,
+  input: { actor: string; type: 'approve' | 'reject' },
+  state: RequestState,
+  now: Date,
+): Promise<Decision> {
+  const verdict = await approvalVerdict(deps, state.request, input.actor);
+  return decideClick(
+    state,
+    {
+      type: input.type,
+      actor: input.actor,
+      allowed: verdict.allowed,
+      ...(verdict.allowed
+        ? verdict.approvedFor
+          ? { approvedFor: verdict.approvedFor }
+          : {}
+        : { deniedReason: verdict.reason }),
+    },
+    now,
+  );
 }
 
 /** `/lambda cancel <id>`: the requester withdraws the request. */
 export async function cancel(deps: Deps, input: { requestId: string; actor: string }): Promise<StepResult> {
-  return step(deps, input.requestId, undefined, async (state, now) => decideCancel(state, input.actor, now));
+  return step(deps, input.requestId, {}, async (state, now) => decideCancel(state, input.actor, now));
 }
 
 async function step(
   deps: Deps,
   requestId: string,
-  responseUrl: string | undefined,
+  /** `withCard`: a completing step leaves the card to the worker too (clicks; see click). */
+  reply: ClickReply & { withCard?: boolean },
   decide: (state: RequestState, now: Date) => Promise<Decision>,
 ): Promise<StepResult> {
   for (let race = 0; race < MAX_RACES; race++) {
@@ -408,9 +461,9 @@ async function step(
     if (needsApply(state, claim, now)) {
       // Approved, but no live invocation is applying it (its start failed or was lost, or it
       // died): start it again now. A duplicate start is harmless: only the claim's holder calls AWS.
-      const problem = await startApply(deps, requestId, responseUrl);
+      const problem = await startApply(deps, requestId, reply);
       return problem === undefined
-        ? { state, outcome: 'applying', ...located }
+        ? { state, outcome: 'applying', applyStarted: true, ...located }
         : { state, outcome: 'apply-not-started', problem, ...located };
     }
     const decision = await decide(state, now);
@@ -419,9 +472,17 @@ async function step(
     if (!(await deps.requests.append(event))) continue;
     const next = foldRequest(state.request, [...state.events, event]);
     if (decision.next === 'apply') {
-      const problem = await startApply(deps, requestId, responseUrl);
+      // The card is a task of its own beside the apply's: it shows the approval (and Retry) even
+      // when the apply's invocation is lost, and the apply's task draws it again when done. Its
+      // own failure needs nothing more: the apply's task draws the card, or, when the apply did
+      // not start either, the click does.
+      const [problem] = await Promise.all([
+        startApply(deps, requestId, reply),
+        reply.withCard ? queueCard(deps, requestId, reply) : undefined,
+      ]);
       if (problem !== undefined)
         return { state: next, outcome: 'apply-not-started', event, problem, ...located };
+      return { state: next, outcome: decision.next, event, applyStarted: true, ...located };
     }
     return { state: next, outcome: decision.next, event, ...located };
   }
@@ -433,9 +494,14 @@ async function step(
  * approved with nobody applying it, which the next click (or look) starts again (`needsApply`).
  * Returns why it could not be started, or undefined.
  */
-async function startApply(deps: Deps, requestId: string, responseUrl: string | undefined) {
+async function startApply(deps: Deps, requestId: string, { responseUrl, card }: ClickReply) {
   try {
-    await deps.queue.enqueue({ kind: 'apply', requestId, ...(responseUrl ? { responseUrl } : {}) });
+    await deps.queue.enqueue({
+      kind: 'apply',
+      requestId,
+      ...(responseUrl ? { responseUrl } : {}),
+      ...(card ? { card } : {}),
+    });
     return undefined;
   } catch (error) {
     if (!(error instanceof ChatopsError)) throw error;

@@ -239,6 +239,31 @@ describe('the worker, handed junk', () => {
       event: { source: TASK_MARKER, task: { kind: 'apply', requestId: { $ne: null } } },
     },
     {
+      name: 'a card task without a request id',
+      event: {
+        source: TASK_MARKER,
+        task: { kind: 'request.card', card: { channel: 'C0RELEASES', ts: '1.2' } },
+      },
+    },
+    {
+      name: 'a card task whose card is not a channel id and a message ts',
+      event: {
+        source: TASK_MARKER,
+        task: { kind: 'request.card', requestId: 'R000000001', card: { channel: 'general', ts: 'now' } },
+      },
+    },
+    {
+      name: 'an apply task whose card carries more than its channel and ts',
+      event: {
+        source: TASK_MARKER,
+        task: {
+          kind: 'apply',
+          requestId: 'R000000001',
+          card: { channel: 'C0RELEASES', ts: '1700000000.000100', text: 'hi' },
+        },
+      },
+    },
+    {
       name: 'a versions task with no response_url',
       event: { source: TASK_MARKER, task: { kind: 'versions', fn: 'orders', limit: 10 } },
     },

@@ -216,6 +216,7 @@ describe('an approved request under someone else’s lock', () => {
     await h.command('lock orders prod release train', { user: USERS.prod1 });
 
     await h.click(id, 'approve', { user: USERS.prod2 });
+    await h.settle();
 
     const card = textOf(h.card(id)?.blocks);
     expect(card).toContain(`orders prod is locked by <@${USERS.prod1}>`);

@@ -233,10 +233,11 @@ describe('the card cannot be posted', () => {
 describe('the update cannot be started after the last approval', () => {
   it('tells the approver, shows it on the card and in status, and the next click starts it at once', async () => {
     const id = await request('promote orders dev→test');
+    // Both Invokes of the approving click (the apply and its card), each tried three times by the SDK.
     h.lambda.failNext(
       'Invoke',
       { status: 429, name: 'TooManyRequestsException', message: 'Rate exceeded' },
-      5,
+      6,
     );
 
     await h.click(id, 'approve', { user: USERS.approver });
@@ -267,8 +268,13 @@ describe('the update cannot be started after the last approval', () => {
 describe('an approved request nobody is applying', () => {
   it('keeps Retry on its card: a click starts the update the worker never ran', async () => {
     const id = await request('promote orders dev→test');
-    // The Invoke is accepted, but the worker never runs (it crashed before its claim).
-    h.lambda.onInvoke(WORKER, async () => undefined);
+    // The apply's Invoke is accepted, but it never runs (it crashed before its claim); the card's
+    // own task, queued beside it, does.
+    h.lambda.onInvoke(WORKER, async (payload) =>
+      (payload as { task?: { kind?: string } }).task?.kind === 'apply'
+        ? undefined
+        : h.worker(payload, { awsRequestId: randomUUID() }),
+    );
     await h.click(id, 'approve', { user: USERS.approver });
     await h.settle();
     const card = h.card(id);

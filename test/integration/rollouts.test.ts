@@ -523,7 +523,8 @@ describe('the worker unreachable is not the rollout lost', () => {
 
   it('Invoke failing after Promote now: the timer of the step finishes the promotion', async () => {
     const id = await approvedRollout();
-    h.lambda.failNext('Invoke', { status: 500, name: 'ServiceException', message: 'down' }, 5);
+    // Both Invokes of the approving click (the apply and its card), each tried three times by the SDK.
+    h.lambda.failNext('Invoke', { status: 500, name: 'ServiceException', message: 'down' }, 6);
     await h.press('rollout.promote', id, { user: USERS.prod1 });
     await h.settle();
     expect((await actions(id)).at(-1)).toBe('PROMOTED_NOW');
@@ -542,7 +543,8 @@ describe('the worker unreachable is not the rollout lost', () => {
       return requestIdIn(posted?.body.blocks);
     })();
     await h.click(id, 'approve', { user: USERS.prod1 });
-    h.lambda.failNext('Invoke', { status: 500, name: 'ServiceException', message: 'down' }, 5);
+    // Both Invokes of the approving click (the apply and its card), each tried three times by the SDK.
+    h.lambda.failNext('Invoke', { status: 500, name: 'ServiceException', message: 'down' }, 6);
     await h.click(id, 'approve', { user: USERS.prod2 });
     await h.settle();
     expect(await actions(id)).toEqual(['REQUESTED', 'APPROVED', 'APPROVED']);
