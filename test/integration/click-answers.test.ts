@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEASE_GRACE_MS } from '../../src/use-cases/requests';
 import { CHANNELS, type Harness, requestIdIn, startHarness, TABLE, textOf, USERS } from '../support/harness';
 
 let h: Harness;
@@ -216,6 +217,8 @@ describe('a card whose request does not exist', () => {
     }
     const ts = h.card(id)?.ts;
     expect(JSON.stringify(h.card(id)?.blocks)).toContain('request.approve');
+    // Past the lease's grace: a request written alongside this card would be stored by now.
+    h.clock.advance(LEASE_GRACE_MS + 5_000);
 
     await h.click(id, 'approve', { user: USERS.approver, ...(ts ? { messageTs: ts } : {}) });
     await h.settle();
@@ -226,6 +229,39 @@ describe('a card whose request does not exist', () => {
     expect(JSON.stringify(card?.blocks)).not.toContain('"type":"actions"');
     expect(h.slack.ephemerals(CHANNELS.releases, USERS.approver).at(-1)?.text).toContain(
       `There is no request ${id}`,
+    );
+    expect(await h.events(id)).toEqual([]);
+    expect(workerTasks()).toEqual([]);
+  });
+  it('keeps its buttons while its request may still be being written, and the clicker is told', async () => {
+    const id = await request('promote orders dev→test');
+    for (const item of (
+      await h.dynamo.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `REQ#${id}` } },
+        }),
+      )
+    ).Items ?? []) {
+      await h.dynamo.send(
+        new DeleteItemCommand({
+          TableName: TABLE,
+          Key: { pk: item.pk ?? { S: '' }, sk: item.sk ?? { S: '' } },
+        }),
+      );
+    }
+    const ts = h.card(id)?.ts;
+
+    // A click seconds after the card was posted: its request's write may still be retrying.
+    await h.click(id, 'approve', { user: USERS.approver, ...(ts ? { messageTs: ts } : {}) });
+    await h.settle();
+
+    const card = h.slack.messages(CHANNELS.releases).find((message) => message.ts === ts);
+    expect(JSON.stringify(card?.blocks)).toContain('request.approve');
+    expect(textOf(card?.blocks)).not.toContain(`There is no request ${id}`);
+    expect(h.slack.ephemerals(CHANNELS.releases, USERS.approver).at(-1)?.text).toContain(
+      `Request ${id} is still being recorded`,
     );
     expect(await h.events(id)).toEqual([]);
     expect(workerTasks()).toEqual([]);

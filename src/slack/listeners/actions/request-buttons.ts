@@ -10,7 +10,13 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { isChatopsError } from '../../../domain/errors';
 import { REQUEST_ID } from '../../../domain/parse-command';
 import type { CardLocation } from '../../../ports';
-import { type ClickReply, click, queueCard, type StepResult } from '../../../use-cases/requests';
+import {
+  type ClickReply,
+  click,
+  LEASE_GRACE_MS,
+  queueCard,
+  type StepResult,
+} from '../../../use-cases/requests';
 import { type Message, section } from '../../blocks/common';
 import { APPROVE_ACTION, REJECT_ACTION } from '../../blocks/request-card';
 import { cardOptionsFor } from '../../card-guards';
@@ -47,6 +53,17 @@ export function registerRequestButtons(app: App, slack: SlackDeps): void {
         ]);
       } catch (error) {
         if (isChatopsError(error, 'REQUEST_NOT_FOUND')) {
+          if (card && !settledSince(card, slack.deps.clock.now())) {
+            // A card is posted alongside its request's write (issue 12): a click this soon may
+            // be faster than a write still being retried. Its card stays as it is.
+            await slack.messenger.tell(
+              responseUrl,
+              note(
+                `Request ${requestId} is still being recorded: try again in a moment. Nothing was changed.`,
+              ),
+            );
+            return;
+          }
           // A card whose request was never stored (or is in another bot's table) can approve
           // nothing: it loses its buttons, so nobody clicks it again.
           await Promise.all([
@@ -129,6 +146,16 @@ function clickNote({ state, outcome, event, problem, applyStarted }: StepResult)
 }
 
 /** What replaces a card whose request does not exist: the same words, no buttons. */
+/**
+ * Whether a card was posted long enough ago that its request, written alongside it, would be
+ * stored by now if it ever is: the lease's grace (longer than the function's timeout). A card's
+ * `ts` is Slack's time of posting, in seconds.
+ */
+function settledSince(card: CardLocation, now: Date): boolean {
+  const postedMs = Number(card.ts) * 1000;
+  return !Number.isFinite(postedMs) || now.getTime() - postedMs >= LEASE_GRACE_MS;
+}
+
 function orphanCard(requestId: string): Message {
   const text =
     `*There is no request ${requestId}*: this card belongs to no stored request, so there is nothing to approve or reject. ` +
