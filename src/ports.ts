@@ -4,7 +4,7 @@
 import type { MetricWindow, VersionMetrics } from './domain/health';
 import type { Lock } from './domain/lock';
 import type { AliasInfo, VersionInfo } from './domain/model';
-import type { AuditEvent, ChangeRequest, StepClaim } from './domain/request';
+import type { AuditEvent, ChangeRequest, RequestState, StepClaim } from './domain/request';
 import type { Tick } from './domain/rollout';
 
 export interface LambdaRegistry {
@@ -18,6 +18,11 @@ export interface LambdaRegistry {
    * container's cache; `fresh` asks AWS again (a version can be deleted after it was cached).
    */
   getVersion(functionName: string, version: string, options?: { fresh?: boolean }): Promise<VersionInfo>;
+  /**
+   * A version this container has read before, without asking AWS (undefined when it has not).
+   * Its details are immutable; only whether it still exists needs AWS (`getVersion` fresh).
+   */
+  knownVersion(functionName: string, version: string): VersionInfo | undefined;
 }
 
 /** The one change the bot makes in AWS: only the worker holds it (DESIGN.md section 6). */
@@ -102,6 +107,23 @@ export interface CardLocation {
   ts: string;
 }
 
+/**
+ * The card of a request being made (issue 12): posted at the same time as its REQUESTED write, so
+ * the use case says what became of the request and the announcer puts the card right.
+ */
+export interface RequestAnnouncer {
+  /** Posts the request's card; undefined when it could not be posted (the caller carries it). */
+  post(state: RequestState): Promise<CardLocation | undefined>;
+  /** The card again, for a request that moved on (ended at once, or approved meanwhile). */
+  update(card: CardLocation, state: RequestState): Promise<void>;
+  /** Replaces the card with a notice without buttons: the request was not recorded. */
+  unrecorded(card: CardLocation, request: ChangeRequest, why: string): Promise<void>;
+  /** Removes a card posted twice: the request's card is the earlier one. */
+  remove(card: CardLocation): Promise<void>;
+  /** The card is out but its location could not be saved (clicks still reach it). */
+  locationNotSaved(request: ChangeRequest, error: unknown): void;
+}
+
 /** Pending requests and their events (the conditional writes of the state machine). */
 export interface RequestStore {
   /**
@@ -116,8 +138,12 @@ export interface RequestStore {
    * that number first (reload and decide again). A retry of our own write counts as success.
    */
   append(event: AuditEvent): Promise<boolean>;
-  /** Remembers where the request's card is, while the request can still change. */
-  saveCard(request: ChangeRequest, card: CardLocation): Promise<void>;
+  /**
+   * Remembers where the request's card is, while the request can still change. The first card
+   * saved stays: returns the location now stored, `card` or one saved before by another delivery
+   * of the same command (whose caller then removes its own card: one visible card).
+   */
+  saveCard(request: ChangeRequest, card: CardLocation): Promise<CardLocation>;
   /** The function's requests made since `since`, newest first, with their events (no cards). */
   recentRequests(fn: string, since: Date): Promise<StoredRequest[]>;
   /**

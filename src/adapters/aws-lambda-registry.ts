@@ -88,10 +88,8 @@ export class AwsLambdaRegistry implements LambdaRegistry {
   ): Promise<VersionInfo> {
     const now = this.clock.now().getTime();
     if (!options.fresh) {
-      const listed = this.versionCache.get(functionName)?.versions.find((v) => v.version === version);
-      if (listed) return listed;
-      const read = this.readVersions.get(functionName)?.get(version);
-      if (read && now - read.fetchedAt <= FULL_REFRESH_MS) return read.version;
+      const known = this.knownVersion(functionName, version);
+      if (known) return known;
     }
     const result = await this.call(
       (await this.clientFor(functionName)).send(
@@ -108,6 +106,14 @@ export class AwsLambdaRegistry implements LambdaRegistry {
       this.readVersions.set(functionName, byNumber);
     }
     return info;
+  }
+
+  knownVersion(functionName: string, version: string): VersionInfo | undefined {
+    const listed = this.versionCache.get(functionName)?.versions.find((v) => v.version === version);
+    if (listed) return listed;
+    const read = this.readVersions.get(functionName)?.get(version);
+    if (read && this.clock.now().getTime() - read.fetchedAt <= FULL_REFRESH_MS) return read.version;
+    return undefined;
   }
 
   async listVersions(functionName: string): Promise<VersionInfo[]> {

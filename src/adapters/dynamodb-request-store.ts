@@ -231,23 +231,32 @@ export class DynamoDbRequestStore implements RequestStore {
     }
   }
 
-  async saveCard(request: ChangeRequest, card: CardLocation): Promise<void> {
+  async saveCard(request: ChangeRequest, card: CardLocation): Promise<CardLocation> {
     // Needed while the request can still change; DynamoDB's TTL removes it a day after expiry.
     const keepUntil = Math.floor(Date.parse(request.expiresAt) / 1000) + CARD_GRACE_SECONDS;
-    await guarded(
-      this.client.send(
+    const key = { [PK]: { S: requestPk(request.id) }, [SK]: { S: CARD_SK } };
+    try {
+      // The first card saved stays: two deliveries of one command racing each posted a card, and
+      // the one that loses here removes its own. Our own write retried (a lost answer) matches.
+      await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: {
-            [PK]: { S: requestPk(request.id) },
-            [SK]: { S: CARD_SK },
-            channel: { S: card.channel },
-            ts: { S: card.ts },
-            [TTL]: { N: String(keepUntil) },
-          },
+          Item: { ...key, channel: { S: card.channel }, ts: { S: card.ts }, [TTL]: { N: String(keepUntil) } },
+          ConditionExpression: 'attribute_not_exists(#pk) OR (#ts = :ts AND #channel = :channel)',
+          ExpressionAttributeNames: { '#pk': PK, '#ts': 'ts', '#channel': 'channel' },
+          ExpressionAttributeValues: { ':ts': { S: card.ts }, ':channel': { S: card.channel } },
         }),
-      ),
-    );
+      );
+      return card;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw storeError(error);
+      const stored = await guarded(
+        this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+      );
+      const channel = stored.Item?.channel?.S;
+      const ts = stored.Item?.ts?.S;
+      return channel && ts ? { channel, ts } : card;
+    }
   }
 
   async recentRequests(fn: string, since: Date): Promise<StoredRequest[]> {

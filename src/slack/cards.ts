@@ -30,23 +30,48 @@ export class SlackMessenger {
 
   /** Posts a message in a channel; undefined when the bot may not post there, or Slack failed. */
   async post(channel: string, message: Message): Promise<CardLocation | undefined> {
+    const posted = await this.postOrWhy(channel, message);
+    return 'card' in posted ? posted.card : undefined;
+  }
+
+  /**
+   * Posts a message in a channel, or says why not: Slack's error code, and whether it means the
+   * bot may not post there (`cannotPost`: not a member, private, archived).
+   */
+  async postOrWhy(
+    channel: string,
+    message: Message,
+  ): Promise<{ card: CardLocation } | { code: string; cannotPost: boolean }> {
     try {
       const result = await this.client.chat.postMessage({
         channel,
         text: message.text,
         blocks: message.blocks,
       });
-      return result.ts ? { channel: result.channel ?? channel, ts: result.ts } : undefined;
+      if (result.ts) return { card: { channel: result.channel ?? channel, ts: result.ts } };
+      return { code: 'no_ts', cannotPost: false };
     } catch (error) {
       const code = slackErrorCode(error);
-      if (CANNOT_POST.has(code)) {
+      const cannotPost = CANNOT_POST.has(code);
+      if (cannotPost) {
         this.logger.info(`chat.postMessage refused in ${channel} (${code}): answering through response_url`);
       } else {
         // Rate-limited (429) or failing: waiting out Retry-After would overrun Slack's 3 seconds,
         // so the caller's own answer carries the message instead, at once.
         this.logger.warn(`chat.postMessage failed in ${channel} (${code}): answering through response_url`);
       }
-      return undefined;
+      return { code, cannotPost };
+    }
+  }
+
+  /** Deletes one of the bot's own messages (chat.delete; chat:write covers the bot's own). */
+  async remove(card: CardLocation): Promise<boolean> {
+    try {
+      await this.client.chat.delete({ channel: card.channel, ts: card.ts });
+      return true;
+    } catch (error) {
+      this.logger.warn(`chat.delete failed (${slackErrorCode(error)})`);
+      return false;
     }
   }
 

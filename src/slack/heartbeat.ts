@@ -9,10 +9,8 @@ import type { ChatopsConfig } from '../domain/model';
 import { AUTO_PROMOTE_ACTOR, autoPromote } from '../use-cases/auto-promote';
 import { checkDrift } from '../use-cases/drift';
 import { applyWaiting } from '../use-cases/locks';
-import { cancel } from '../use-cases/requests';
-import { applyIfNoApprovalNeeded } from './apply-if-no-approval';
+import { recordAndAnnounce } from './announce-request';
 import { driftCard } from './blocks/drift-card';
-import { postCard } from './ci-promote';
 import type { WorkerSlackDeps } from './tasks';
 
 export interface PeriodicJob {
@@ -63,27 +61,22 @@ export const autoPromoteJob: PeriodicJob = {
   name: 'autoPromote',
   periodMs: (config) => (Object.keys(config.autoPromote).length > 0 ? HEARTBEAT_MS : undefined),
   async run(slack) {
-    const { deps, messenger, logger } = slack;
-    for (const result of await autoPromote(deps)) {
+    const { deps, logger } = slack;
+    const results = await autoPromote(deps, async (channel, make) => {
+      const { made, withdrawn, unposted } = await recordAndAnnounce(slack, channel, make, {
+        withdrawAs: AUTO_PROMOTE_ACTOR,
+      });
+      const { id } = made.state.request;
+      if (withdrawn) logger.warn(`auto-promotion: ${unposted ?? 'no card'}; request ${id} withdrawn`);
+      return made;
+    });
+    for (const result of results) {
       const what = `${result.fn} ${result.from}→${result.to}${result.version ? ` (${result.version})` : ''}`;
       if (result.outcome !== 'requested') {
         logger.info(`auto-promotion: ${what}: ${result.outcome}: ${result.why}`);
         continue;
       }
-      const { request } = result.state;
-      const posted = await postCard({ messenger, logger }, result.channel, result.state);
-      if ('why' in posted) {
-        logger.warn(`auto-promotion: ${what}: ${posted.why}; request ${request.id} withdrawn`);
-        await cancel(deps, { requestId: request.id, actor: AUTO_PROMOTE_ACTOR });
-        continue;
-      }
-      await deps.requests
-        .saveCard(request, posted.card)
-        .catch((error: unknown) =>
-          logger.warn(`auto-promotion: card of ${request.id} not saved (${String(error)})`),
-        );
-      await applyIfNoApprovalNeeded(slack, result.state);
-      logger.info(`auto-promotion: ${what}: request ${request.id}`);
+      logger.info(`auto-promotion: ${what}: request ${result.state.request.id}`);
     }
   },
 };

@@ -11,8 +11,9 @@ import { judge, metricWindow } from '../domain/health';
 import { isSplit, type ManagedFunction } from '../domain/model';
 import type { RequestState } from '../domain/request';
 import { rolloutPlanFor } from '../domain/rollout-plan';
+import type { RequestAnnouncer } from '../ports';
 import { allSettledOrThrow } from './all-settled-or-throw';
-import { requestPromotion } from './requests';
+import { type Requested, requestPromotion } from './requests';
 import type { RolloutDeps } from './rollout';
 
 export const AUTO_PROMOTE_ACTOR = 'system';
@@ -33,8 +34,25 @@ export type AutoPromotion = {
   | { outcome: 'skipped'; why: string }
 );
 
-/** Every configured rule, for every function that has both of its aliases among its stages. */
-export async function autoPromote(deps: RolloutDeps): Promise<AutoPromotion[]> {
+/**
+ * Records a request made by `make` and announces it in `channel` (the Slack layer's one way of
+ * doing so); the request as made.
+ */
+export type AnnounceRequest = (
+  channel: string,
+  make: (announcer?: RequestAnnouncer) => Promise<Requested>,
+) => Promise<Requested>;
+
+const unannounced: AnnounceRequest = (_channel, make) => make();
+
+/**
+ * Every configured rule, for every function that has both of its aliases among its stages. Each
+ * request is made through `announce`, which posts its card at the same time.
+ */
+export async function autoPromote(
+  deps: RolloutDeps,
+  announce: AnnounceRequest = unannounced,
+): Promise<AutoPromotion[]> {
   const { config } = deps;
   const results: AutoPromotion[] = [];
   for (const [to, rule] of Object.entries(config.autoPromote)) {
@@ -44,7 +62,7 @@ export async function autoPromote(deps: RolloutDeps): Promise<AutoPromotion[]> {
       if (!fn.stages.includes(rule.from) || !fn.stages.includes(to)) continue;
       const base = { fn: fn.key, from: rule.from, to, channel };
       results.push(
-        await consider(deps, fn, to, rule, channel).catch((error: unknown): AutoPromotion => {
+        await consider(deps, fn, to, rule, channel, announce).catch((error: unknown): AutoPromotion => {
           if (!isChatopsError(error)) throw error;
           return { ...base, outcome: 'skipped', why: error.message };
         }),
@@ -60,6 +78,7 @@ async function consider(
   to: string,
   rule: AutoPromoteRule,
   channel: string,
+  announce: AnnounceRequest,
 ): Promise<AutoPromotion> {
   const base = { fn: fn.key, from: rule.from, to, channel };
   const [source, target, known, history] = await allSettledOrThrow([
@@ -106,10 +125,13 @@ async function consider(
   ]);
   const health = judge({ metrics, alarmsInAlarm: alarms, guard });
   if (health.kind !== 'healthy') return { ...at, outcome: 'waiting', why: health.reason };
-  const made = await requestPromotion(
-    deps,
-    { fn: fn.key, from: rule.from, to },
-    { user: AUTO_PROMOTE_ACTOR, team: deps.config.team ?? AUTO_PROMOTE_ACTOR, channel },
+  const made = await announce(channel, (announcer) =>
+    requestPromotion(
+      deps,
+      { fn: fn.key, from: rule.from, to },
+      { user: AUTO_PROMOTE_ACTOR, team: deps.config.team ?? AUTO_PROMOTE_ACTOR, channel },
+      announcer,
+    ),
   );
   return { ...at, outcome: 'requested', state: made.state };
 }

@@ -9,6 +9,7 @@ import { ChatopsError, isChatopsError } from '../domain/errors';
 import type { AliasInfo, ManagedFunction } from '../domain/model';
 import { groupsIn, mayApprove, ruleFor } from '../domain/policy';
 import { type AuditEvent, foldRequest, needsApply, readMarker } from '../domain/request';
+import type { RequestAnnouncer } from '../ports';
 import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
 import { MAX_RACES, type Requested, type Requester, requestPromotion } from './requests';
@@ -242,6 +243,7 @@ export async function adoptDrift(deps: Deps, input: { driftId: string; actor: st
 export async function rollBackDrift(
   deps: Deps,
   input: { driftId: string; who: Requester },
+  announcer?: RequestAnnouncer,
 ): Promise<Requested> {
   const { drifted, adopted } = await loadDrift(deps, input.driftId);
   if (adopted) {
@@ -258,6 +260,7 @@ export async function rollBackDrift(
     deps,
     { fn: drifted.function, to: drifted.alias, version: drifted.fromVersion },
     input.who,
+    announcer,
   );
 }
 

@@ -3,7 +3,7 @@
 // a writer that loses a race reloads and decides again on the new state.
 import { createHash } from 'node:crypto';
 import type { RolloutPlan } from '../domain/config-model';
-import { AliasBusyError, ChatopsError } from '../domain/errors';
+import { AliasBusyError, ChatopsError, isChatopsError } from '../domain/errors';
 import {
   type AliasInfo,
   isSplit,
@@ -33,7 +33,7 @@ import {
 import { rolloutPlanFor } from '../domain/rollout-plan';
 import { diffVersions } from '../domain/version-diff';
 import { templatesFor } from '../domain/version-metadata';
-import type { AliasLease, CardLocation, LockSet } from '../ports';
+import type { AliasLease, CardLocation, LockSet, RequestAnnouncer } from '../ports';
 import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
 import { approvalVerdict, checkRequestGuards, prefetchGroupMembers } from './request-guards';
@@ -47,6 +47,9 @@ export const MAX_RACES = 8;
 export const LEASE_GRACE_MS = 60_000;
 
 const LATEST = '$LATEST';
+
+/** The actor of what the bot does by itself (DESIGN.md section 4). */
+const SYSTEM_ACTOR = 'system';
 
 export interface Requester {
   user: string;
@@ -95,17 +98,40 @@ interface Plan {
   rollout?: RolloutPlan;
 }
 
-// Round trips in a row (issue 12 measures them): 1. the alias's lease, taken alongside the first
-// reads (the aliases, the function's locks, and an explicit version read fresh from AWS, so its
-// check costs no round trip of its own); 2. the versions' details (from the container's cache when
-// warm) and, only for an explicit version or a `minSoak`, where it ran on the previous stage;
-// 3. the REQUESTED write; 4. the card; 5. its location. Warm, a promotion between stages makes
-// no call in round 2: four in a row. The lease is
-// taken before the reads have validated the command, so a refused command lets it go again before
-// answering. A rollback's target version is read fresh in round 2 (it is known only once round 1
-// has read the alias's last applied change).
+// Round trips in a row (issue 12 measures them), warm:
+// 1. the alias's lease, taken alongside the first reads (the aliases, the function's locks, an
+//    explicit version read fresh from AWS, a rollback's last applied change). The lease is taken
+//    before the reads have validated the command, so a refused command lets it go again before
+//    answering. Then, with no call in a row when warm, the versions' details (from this
+//    container's cache) and, only for an explicit version or a `minSoak`, where it ran on the
+//    previous stage: the request is now fully validated and its state computed.
+// 2. the REQUESTED write (a conditional create) and the card's `chat.postMessage`, at once: the
+//    card is drawn from the state computed before the write. A rollback's target version, known
+//    to this container, is checked fresh against AWS at the same time (issue 9: a deleted version
+//    cannot be requested); cold, it is read before round 2, as its details are needed.
+// 3. the card's location (a conditional write: the first card saved stays).
+// Why no card and no request is ever an orphan (DESIGN.md section 3), each outcome of round 2:
+// - the write fails (throttled past the SDK's retries, 500) and the request is not there: the
+//   posted card is replaced by a notice without buttons before answering, the lease is let go
+//   and the error answered: nobody can approve what was not recorded;
+// - the write's answer was lost (the SDK's retry meets the condition) and the request found is
+//   ours (same requester and alias): the posted card is its card, saved in round 3;
+// - the id exists because the command was delivered twice: one request, and one visible card:
+//   the earlier delivery's card stays and this one is removed (`chat.delete`); if the earlier
+//   delivery posted none, this card is the card (if both saved at once, the first save wins and
+//   the other removes its own);
+// - the post fails (429, 500, not_in_channel): the request is recorded and the command's answer
+//   carries the card `in_channel`, as before;
+// - the rollback's version is gone (or cannot be checked): the request just made is ended at once,
+//   `FAILED` by `system` with the reason, its card replaced to say so, the lease let go (any
+//   ending event does that), and the requester told.
 
-export async function requestPromotion(deps: Deps, input: PromoteInput, who: Requester): Promise<Requested> {
+export async function requestPromotion(
+  deps: Deps,
+  input: PromoteInput,
+  who: Requester,
+  announcer?: RequestAnnouncer,
+): Promise<Requested> {
   const fn = managedFunction(deps.config, input.fn);
   checkChannel(deps, who.channel);
   const explicit = 'version' in input ? input.version : undefined;
@@ -114,7 +140,7 @@ export async function requestPromotion(deps: Deps, input: PromoteInput, who: Req
   const plan = rolloutPlanFor(deps.config.rollouts, input.to, input.rollout);
   const rollout = plan.steps.length > 0 ? { rollout: plan } : {};
   if (explicit === LATEST) throw latestRefused(`\`${input.to}\` cannot be pointed at $LATEST`);
-  return openRequest(deps, fn, input.to, who, async (): Promise<Plan> => {
+  return openRequest(deps, fn, input.to, who, announcer, async (): Promise<Plan> => {
     const [target, source, toInfo] = await allSettledOrThrow([
       deps.registry.getAlias(fn.functionName, input.to),
       'from' in input ? deps.registry.getAlias(fn.functionName, input.from) : undefined,
@@ -158,10 +184,11 @@ export async function requestRollback(
   deps: Deps,
   input: { fn: string; alias: string; override?: string | undefined },
   who: Requester,
+  announcer?: RequestAnnouncer,
 ): Promise<Requested> {
   const fn = managedFunction(deps.config, input.fn);
   checkChannel(deps, who.channel);
-  return openRequest(deps, fn, input.alias, who, async (): Promise<Plan> => {
+  return openRequest(deps, fn, input.alias, who, announcer, async (): Promise<Plan> => {
     const [target, last] = await allSettledOrThrow([
       deps.registry.getAlias(fn.functionName, input.alias),
       deps.audit.lastApplied(fn.key, input.alias),
@@ -193,14 +220,15 @@ function latestRefused(subject: string): ChatopsError {
 }
 
 /**
- * Makes a request for one alias: its lease and the plan's reads at once, then the request. The
- * lease is let go again when this invocation took it and the request is not made.
+ * Makes a request for one alias: its lease and the plan's reads at once, then the request and its
+ * card. The lease is let go again when this invocation took it and the request is not made.
  */
 async function openRequest(
   deps: Deps,
   fn: ManagedFunction,
   alias: string,
   who: Requester,
+  announcer: RequestAnnouncer | undefined,
   plan: () => Promise<Plan>,
 ): Promise<Requested> {
   const id = requestIdFor(deps, who);
@@ -226,7 +254,7 @@ async function openRequest(
     if (planned.status === 'rejected') throw planned.reason;
     if (held.status === 'rejected') throw held.reason;
     if (locks.status === 'rejected') throw locks.reason;
-    const made = await createRequest(deps, { ...planned.value, locks: locks.value, fn, id, who });
+    const made = await createRequest(deps, { ...planned.value, locks: locks.value, fn, id, who }, announcer);
     if (made.redelivered && !holdsAlias(made.state, deps.clock.now())) await release();
     return made;
   } catch (error) {
@@ -281,6 +309,7 @@ function requestIdFor(deps: Deps, who: Requester): string {
 async function createRequest(
   deps: Deps,
   input: Plan & { fn: ManagedFunction; id: string; who: Requester; locks?: LockSet },
+  announcer: RequestAnnouncer | undefined,
 ): Promise<Requested> {
   const { config, registry, clock } = deps;
   const { fn, target, toVersion, who } = input;
@@ -291,9 +320,17 @@ async function createRequest(
       `\`${target.name}\` already points at version ${toVersion}: nothing to change.`,
     );
   }
+  // A version to check fresh whose details this container knows (versions are immutable) is
+  // checked beside the write instead of before it; unknown (cold), it is read first.
+  const known =
+    input.freshTo === true && input.toInfo === undefined
+      ? registry.knownVersion(fn.functionName, toVersion)
+      : undefined;
   const [fromInfo, toInfo, guards] = await allSettledOrThrow([
     registry.getVersion(fn.functionName, target.version),
-    input.toInfo ?? registry.getVersion(fn.functionName, toVersion, { fresh: input.freshTo === true }),
+    input.toInfo ??
+      known ??
+      registry.getVersion(fn.functionName, toVersion, { fresh: input.freshTo === true }),
     checkRequestGuards(deps, {
       kind: input.kind,
       fn,
@@ -334,20 +371,140 @@ async function createRequest(
     ...(input.rollout ? { rollout: input.rollout } : {}),
   };
   const requested: AuditEvent = { ...eventFor(request, 'REQUESTED', who.user, now), seq: 1 };
-  if (await deps.requests.create(request, requested)) {
-    return { state: foldRequest(request, [requested]), redelivered: false };
-  }
-  // The id exists: this command was delivered before (its id comes from the trigger_id).
-  const earlier = await deps.requests.load(request.id);
-  if (!earlier || earlier.request.requester !== who.user || earlier.request.alias !== request.alias) {
-    throw new ChatopsError('CONFLICT', `Request ${request.id} already exists.`);
-  }
-  return {
-    state: foldRequest(earlier.request, earlier.events),
-    redelivered: true,
-    ...(earlier.card ? { card: earlier.card } : {}),
-  };
+  // Round 2: everything is validated, so the card is drawn from the state the write will store.
+  const [created, posted, stillThere] = await Promise.allSettled([
+    deps.requests.create(request, requested),
+    announcer?.post(foldRequest(request, [requested])),
+    known === undefined ? undefined : registry.getVersion(fn.functionName, toVersion, { fresh: true }),
+  ]);
+  const card = posted.status === 'fulfilled' ? posted.value : undefined;
+  const made = await settleRequest(deps, { request, requested, created, card }, announcer);
+  if (stillThere.status === 'rejected') return endVanished(deps, made, stillThere.reason, announcer);
+  return made;
 }
+
+/** What round 2 left: the write's outcome and the card posted beside it, if any. */
+interface RoundTwo {
+  request: ChangeRequest;
+  requested: AuditEvent;
+  created: PromiseSettledResult<boolean>;
+  card: CardLocation | undefined;
+}
+
+/** Puts the card right for what became of the request's write (see the rounds above). */
+async function settleRequest(
+  deps: Deps,
+  { request, requested, created, card }: RoundTwo,
+  announcer: RequestAnnouncer | undefined,
+): Promise<Requested> {
+  if (created.status === 'fulfilled' && created.value) {
+    const saved = card && announcer ? await keepCard(deps, request, card, announcer) : undefined;
+    return {
+      state: foldRequest(request, [requested]),
+      redelivered: false,
+      ...(saved ? { card: saved } : {}),
+    };
+  }
+  // The id exists (this command delivered before, or this very write with its answer lost), or
+  // the write failed: is the request there, and ours?
+  const earlier =
+    created.status === 'fulfilled'
+      ? await deps.requests.load(request.id)
+      : await deps.requests.load(request.id).catch(() => undefined);
+  if (
+    !earlier ||
+    earlier.request.requester !== request.requester ||
+    earlier.request.alias !== request.alias
+  ) {
+    const failure =
+      created.status === 'rejected'
+        ? created.reason
+        : new ChatopsError('CONFLICT', `Request ${request.id} already exists.`);
+    // Nobody may approve a request that was not recorded: its card loses its buttons first.
+    if (card && announcer) {
+      await announcer
+        .unrecorded(card, request, failure instanceof Error ? failure.message : String(failure))
+        .catch(() => undefined);
+    }
+    throw failure;
+  }
+  const state = foldRequest(earlier.request, earlier.events);
+  let kept = earlier.card;
+  if (card && announcer) {
+    if (kept) {
+      // The earlier delivery's card is the card: this one goes.
+      if (!sameCard(kept, card)) await announcer.remove(card).catch(() => undefined);
+    } else {
+      kept = await keepCard(deps, earlier.request, card, announcer);
+      // Drawn from the REQUESTED state: redrawn if the request moved on meanwhile.
+      if (kept === card && state.events.length > 1) await announcer.update(card, state).catch(() => undefined);
+    }
+  }
+  return { state, redelivered: true, ...(kept ? { card: kept } : {}) };
+}
+
+/**
+ * Saves the card's location (round 3). The first card saved for a request stays: a card that
+ * lost to another delivery's is removed. Unsaved, the card still is the card (its buttons carry
+ * the request's id; clicks answer through their response_url).
+ */
+async function keepCard(
+  deps: Deps,
+  request: ChangeRequest,
+  card: CardLocation,
+  announcer: RequestAnnouncer,
+): Promise<CardLocation> {
+  let stored: CardLocation;
+  try {
+    stored = await deps.requests.saveCard(request, card);
+  } catch (error) {
+    announcer.locationNotSaved(request, error);
+    return card;
+  }
+  if (sameCard(stored, card)) return card;
+  await announcer.remove(card).catch(() => undefined);
+  return stored;
+}
+
+const sameCard = (a: CardLocation, b: CardLocation) => a.channel === b.channel && a.ts === b.ts;
+
+/**
+ * The rollback's target version was deleted (or whether it exists could not be checked) while
+ * the request was being written: a request just made for it ends at once, `FAILED` by `system`
+ * (an ending event: its alias is let go), its card says so, and the requester is told.
+ */
+async function endVanished(
+  deps: Deps,
+  made: Requested,
+  problem: unknown,
+  announcer: RequestAnnouncer | undefined,
+): Promise<never> {
+  const { request } = made.state;
+  const version = `version ${request.toVersion} of ${request.functionName}`;
+  const gone = isChatopsError(problem, 'VERSION_NOT_FOUND');
+  const reason = gone
+    ? `${version} no longer exists`
+    : `whether ${version} still exists could not be checked (${problem instanceof Error ? problem.message : String(problem)})`;
+  let ended = false;
+  // Only a request nothing has happened to yet: once approved, the worker owns it (and its
+  // UpdateAlias on a deleted version fails, recorded FAILED).
+  if (made.state.events.length === 1) {
+    const now = deps.clock.now();
+    const failed: AuditEvent = { ...eventFor(request, 'FAILED', SYSTEM_ACTOR, now, reason), seq: 2 };
+    ended = await deps.requests.append(failed);
+    if (ended && made.card && announcer) {
+      const state = foldRequest(request, [...made.state.events, failed]);
+      await announcer.update(made.card, state).catch(() => undefined);
+    }
+  }
+  const outcome = ended
+    ? `request ${request.id} was ended (failed), nothing will change`
+    : `request ${request.id} was not ended here`;
+  const code = gone ? 'VERSION_NOT_FOUND' : isChatopsError(problem) ? problem.code : 'UPSTREAM_FAILURE';
+  throw new ChatopsError(code, `${capitalize(reason)}: ${outcome}.`, { cause: problem });
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export type ClickOutcome =
   | Extract<Decision, { kind: 'append' }>['next']

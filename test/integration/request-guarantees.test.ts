@@ -22,6 +22,27 @@ const WORKER = 'lambda-chatops-worker';
 const posted = () => h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.ok);
 const updateAliasCalls = () => h.lambda.calls.filter((call) => call.operation === 'UpdateAlias');
 const actions = async (requestId: string) => (await h.events(requestId)).map((event) => event.action);
+/** The request's cards in the channel (what people see), with or without buttons. */
+const visibleCards = (requestId: string) =>
+  h.slack
+    .messages(CHANNELS.releases)
+    .filter((message) => JSON.stringify(message.blocks ?? []).includes(requestId));
+const hasButtons = (message: { blocks?: unknown[] } | undefined) =>
+  JSON.stringify(message?.blocks ?? []).includes('"action_id":"request.approve"');
+/** Where the request store says the request's card is. */
+async function savedCard(requestId: string) {
+  const item = await h.dynamo.send(
+    new GetItemCommand({
+      TableName: TABLE,
+      Key: { pk: { S: `REQ#${requestId}` }, sk: { S: 'CARD' } },
+      ConsistentRead: true,
+    }),
+  );
+  return item.Item?.ts?.S;
+}
+/** Only DynamoDB writes of a REQUESTED event (not the lease, the card or other events). */
+const requestedWrite = (body: Record<string, unknown>) =>
+  JSON.stringify(body.Item ?? {}).includes('"action":{"S":"REQUESTED"}');
 /** Asks for a change that is expected to be made, and returns the id shown on its card. */
 async function request(text: string, user: string = USERS.dev): Promise<string> {
   const reply = await h.command(text, { user });
@@ -172,7 +193,12 @@ describe('a slash command delivered twice', () => {
 
     expect(again.statusCode).toBe(200);
     expect(again.body).toBe('');
-    expect(posted()).toHaveLength(1);
+    // The redelivery posted its card beside its write (issue 12) and removed it on finding the
+    // first delivery's: one card in the channel.
+    expect(visibleCards(id)).toHaveLength(1);
+    expect(visibleCards(id)[0]?.ts).toBe(await savedCard(id));
+    const deleted = h.slack.calls.filter((call) => call.method === 'chat.delete' && call.ok);
+    expect(posted().length - deleted.length).toBe(1);
     expect(await actions(id)).toEqual(['REQUESTED']);
     const history = (await h.command('history orders test')).json?.blocks;
     expect(textOf(history).match(/\*REQUESTED\*/g)).toHaveLength(1);
@@ -201,6 +227,135 @@ describe('a slash command delivered twice', () => {
     expect(await actions(id)).toEqual(['REQUESTED']);
     const history = (await h.command('history orders test')).json?.blocks;
     expect(textOf(history).match(/\*REQUESTED\*/g)).toHaveLength(1);
+  });
+});
+
+describe('the request written and its card posted at once (issue 12)', () => {
+  it.each([
+    ['throttled past the SDK retries', { status: 400, name: 'ThrottlingException' }, 'throttling'],
+    ['failing (500)', { status: 500, name: 'InternalServerError' }, ''],
+  ])(
+    'the REQUESTED write %s: the posted card loses its buttons, nothing is requested, the alias is free',
+    async (_, fault, says) => {
+      h.dynamoFaults.failNext('PutItem', fault, 10, requestedWrite);
+
+      const reply = await h.command('promote orders dev→test');
+
+      expect(reply.json?.response_type).toBe('ephemeral');
+      expect(textOf(reply.json?.blocks).toLowerCase()).toContain(says);
+      expect(posted()).toHaveLength(1);
+      const id = requestIdIn(posted()[0]?.body.blocks);
+      const cards = visibleCards(id);
+      expect(cards).toHaveLength(1);
+      expect(hasButtons(cards[0])).toBe(false);
+      expect(textOf(cards[0]?.blocks)).toContain(`Request ${id} could not be recorded: nothing will change`);
+      expect(await actions(id)).toEqual([]);
+      h.dynamoFaults.clearFaults();
+      const second = await request('promote orders dev→test');
+      expect(second).not.toBe(id);
+      expect(hasButtons(h.card(second))).toBe(true);
+    },
+  );
+
+  it("the REQUESTED write's answer lost: the SDK's retry meets the condition, the request is ours and the posted card is its card", async () => {
+    h.dynamoFaults.failNext(
+      'PutItem',
+      { status: 500, name: 'InternalServerError', afterForwarding: true },
+      1,
+      requestedWrite,
+    );
+
+    const reply = await h.command('promote orders dev→test');
+
+    expect(reply.body).toBe('');
+    expect(posted()).toHaveLength(1);
+    const id = requestIdIn(posted()[0]?.body.blocks);
+    expect(await actions(id)).toEqual(['REQUESTED']);
+    const cards = visibleCards(id);
+    expect(cards).toHaveLength(1);
+    expect(hasButtons(cards[0])).toBe(true);
+    expect(await savedCard(id)).toBe(cards[0]?.ts);
+    await h.click(id, 'approve', { user: USERS.approver });
+    await h.settle();
+    expect(textOf(h.card(id)?.blocks)).toContain('*Applied*');
+  });
+
+  it('one command delivered twice at the same moment: one request and one card in the channel', async () => {
+    const event = h.commandEvent('promote orders dev→test', { base64: false }) as { body: string };
+
+    const replies = await Promise.all([
+      h.command('', { body: event.body }),
+      h.command('', { body: event.body }),
+    ]);
+
+    expect(replies.map((reply) => reply.body)).toEqual(['', '']);
+    const id = requestIdIn(posted()[0]?.body.blocks);
+    expect(await actions(id)).toEqual(['REQUESTED']);
+    const cards = visibleCards(id);
+    expect(cards).toHaveLength(1);
+    expect(hasButtons(cards[0])).toBe(true);
+    expect(await savedCard(id)).toBe(cards[0]?.ts);
+  });
+});
+
+describe("a rollback's target version deleted meanwhile", () => {
+  /** test: 4 → 5 applied, so `rollback orders test` asks for 4, which this container has read. */
+  async function appliedOnTest(): Promise<void> {
+    const id = await request('promote orders dev→test');
+    await h.click(id, 'approve', { user: USERS.approver });
+    await h.settle();
+    expect(h.lambda.alias(ORDERS, 'test').version).toBe('5');
+    h.slack.resetCalls();
+  }
+
+  it('known to this container: checked beside the write; the request ends FAILED by system, its card says so, the alias is free', async () => {
+    await appliedOnTest();
+    h.lambda.deleteVersion(ORDERS, '4');
+
+    const reply = await h.command('rollback orders test');
+
+    const said = textOf(reply.json?.blocks);
+    expect(reply.json?.response_type).toBe('ephemeral');
+    expect(said).toContain('Version 4 of orders-service no longer exists');
+    const id = requestIdIn(posted()[0]?.body.blocks);
+    expect(said).toContain(`request ${id} was ended (failed), nothing will change`);
+    const events = await h.events(id);
+    expect(events.map((event) => event.action)).toEqual(['REQUESTED', 'FAILED']);
+    expect(events[1]).toMatchObject({
+      actor: 'system',
+      reason: 'version 4 of orders-service no longer exists',
+    });
+    const cards = visibleCards(id);
+    expect(cards).toHaveLength(1);
+    expect(hasButtons(cards[0])).toBe(false);
+    expect(textOf(cards[0]?.blocks)).toContain('*Failed*');
+    expect(textOf(cards[0]?.blocks)).toContain('no longer exists');
+    const next = await request('promote orders test 3');
+    expect(next).not.toBe(id);
+  });
+
+  it('unknown to this container (cold): read first, refused before anything is requested or posted', async () => {
+    await appliedOnTest();
+    h.lambda.deleteVersion(ORDERS, '4');
+    const cold = createHandler(h.env, { logger: h.logs.logger });
+    const event = h.commandEvent('rollback orders test', { base64: false });
+
+    const reply = (await cold(event, {})) as { body: string };
+
+    expect(textOf(JSON.parse(reply.body).blocks)).toContain('no version 4 of orders-service');
+    expect(posted()).toHaveLength(0);
+    const history = (await h.command('history orders test')).json?.blocks;
+    expect(textOf(history).match(/\*REQUESTED\*/g)).toHaveLength(1);
+  });
+
+  it('known and still there: the rollback is requested as usual', async () => {
+    await appliedOnTest();
+
+    const id = await request('rollback orders test');
+
+    expect(await actions(id)).toEqual(['REQUESTED']);
+    expect(hasButtons(h.card(id))).toBe(true);
+    expect(textOf(h.card(id)?.blocks)).toContain('test 5 → 4');
   });
 });
 

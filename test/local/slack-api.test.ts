@@ -422,6 +422,33 @@ describe('chat.update and chat.postEphemeral', () => {
   });
 });
 
+describe('chat.delete', () => {
+  it("deletes the bot's own message, and says so", async () => {
+    const posted = await client.chat.postMessage({ channel: 'C0RELEASES', text: 'twice' });
+
+    const deleted = await client.chat.delete({ channel: 'C0RELEASES', ts: posted.ts ?? '' });
+
+    expect(deleted).toMatchObject({ ok: true, channel: 'C0RELEASES', ts: posted.ts });
+    expect(slack.messages('C0RELEASES').some((m) => m.ts === posted.ts)).toBe(false);
+  });
+
+  it.each([
+    ['an unknown ts', () => '1.000001', 'message_not_found'],
+    [
+      'a message from someone else (a bot token deletes only its own)',
+      () => slack.seedMessage('C0RELEASES', { user: 'U0ALICE', text: 'hello' }),
+      'cant_delete_message',
+    ],
+  ])('refuses to delete %s', async (_case, ts, errorCode) => {
+    const target = ts();
+    const error = await platformError(client.chat.delete({ channel: 'C0RELEASES', ts: target }));
+
+    expect(error.data.error).toBe(errorCode);
+    if (errorCode === 'cant_delete_message')
+      expect(slack.messages('C0RELEASES').some((m) => m.ts === target)).toBe(true);
+  });
+});
+
 describe('usergroups.users.list', () => {
   it('lists a group and refuses an unknown one', async () => {
     slack.setUsergroup('S0ONCALL', ['U0CAROL']);

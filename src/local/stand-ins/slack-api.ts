@@ -125,6 +125,8 @@ export const DEFAULT_SLACK_SCOPES = ['commands', 'chat:write', 'usergroups:read'
 const METHOD_SCOPES: Record<string, string | undefined> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
+  // A bot token deletes only the bot's own messages with it (cant_delete_message otherwise).
+  'chat.delete': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'usergroups.users.list': 'usergroups:read',
   'auth.test': undefined,
@@ -366,6 +368,8 @@ export class SlackApiStandIn extends HttpStandIn {
         return this.postMessage(params);
       case 'chat.update':
         return this.update(params);
+      case 'chat.delete':
+        return this.deleteOwn(params);
       case 'chat.postEphemeral':
         return this.postEphemeral(params);
       case 'chat.getPermalink':
@@ -435,6 +439,20 @@ export class SlackApiStandIn extends HttpStandIn {
         ...(message.blocks ? { blocks: message.blocks } : {}),
       },
     };
+  }
+
+  /** chat.delete as a bot token may: only the bot's own messages. */
+  private deleteOwn(params: Params): Record<string, unknown> {
+    const channel = this.visibleChannel(params);
+    const ts = stringParam(params, 'ts');
+    const list = this.messagesOf(channel.id);
+    const index = list.findIndex((m) => m.ts === ts);
+    const message = list[index];
+    if (message === undefined) throw new SlackError('message_not_found');
+    if (message.bot_id !== this.bot.botId) throw new SlackError('cant_delete_message');
+    list.splice(index, 1);
+    this.emit({ type: 'deleted', channel: channel.id, ephemeral: false, message });
+    return { channel: channel.id, ts: message.ts };
   }
 
   /** Slack's permalink form: the workspace, the channel and the ts without its dot. */

@@ -69,6 +69,19 @@ export function requestCard(state: RequestState, options: CardOptions = {}): Mes
   return { text: `${title}: ${statusText(state, options)}`, blocks };
 }
 
+/**
+ * What replaces a card posted beside a REQUESTED write that failed (issue 12): no buttons, since
+ * there is no request to approve.
+ */
+export function unrecordedCard(request: ChangeRequest, why: string): Message {
+  const title = `${request.kind === 'rollback' ? 'Roll back' : 'Promote'} ${request.function}: ${request.alias} ${request.fromVersion} → ${request.toVersion}`;
+  const text = `:warning: Request ${request.id} could not be recorded: nothing will change, and there is nothing to approve. ${request.alias} stays at ${request.fromVersion}. (${safe(why, 300)})`;
+  return {
+    text: `${title}: not recorded`,
+    blocks: [header(title), section(text), context(`requested by ${requesterLine(request)}`)],
+  };
+}
+
 /** Ended before any approval took effect: the approval card says why, as for any request. */
 function isEndedUnapplied(state: RequestState): boolean {
   return ['REJECTED', 'CANCELLED', 'EXPIRED'].includes(state.status);

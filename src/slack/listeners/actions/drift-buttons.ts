@@ -7,10 +7,10 @@ import { DRIFT_ID } from '../../../domain/drift';
 import { AliasBusyError } from '../../../domain/errors';
 import { ruleFor } from '../../../domain/policy';
 import { adoptDrift, type DriftView, rollBackDrift } from '../../../use-cases/drift';
+import { recordAndAnnounce } from '../../announce-request';
 import { aliasBusyMessage } from '../../blocks/alias-busy';
 import { type Message, section } from '../../blocks/common';
 import { DRIFT_ADOPT_ACTION, DRIFT_ROLLBACK_ACTION, driftCard } from '../../blocks/drift-card';
-import { requestCard } from '../../blocks/request-card';
 import type { SlackDeps } from '../../context';
 import { errorReply } from '../../error-reply';
 
@@ -46,26 +46,24 @@ export function registerDriftButtons(app: App, slack: SlackDeps): void {
     }
     const channel = body.channel?.id ?? slack.deps.config.drift?.channel ?? '';
     try {
-      const made = await rollBackDrift(slack.deps, {
-        driftId,
-        who: {
-          user: body.user.id,
-          team: body.team?.id ?? body.user.team_id ?? '',
-          channel,
-          // A redelivered click (Slack's retry) finds the request its first delivery opened.
-          ...(body.trigger_id ? { delivery: body.trigger_id } : {}),
-        },
-      });
+      const who = {
+        user: body.user.id,
+        team: body.team?.id ?? body.user.team_id ?? '',
+        channel,
+        // A redelivered click (Slack's retry) finds the request its first delivery opened.
+        ...(body.trigger_id ? { delivery: body.trigger_id } : {}),
+      };
+      const { made, card } = await recordAndAnnounce(
+        slack,
+        channel,
+        (announcer) => rollBackDrift(slack.deps, { driftId, who }, announcer),
+        { responseUrl },
+      );
       const { id, alias, toVersion } = made.state.request;
-      let location = made.redelivered ? made.card : undefined;
-      if (!location) {
-        location = await slack.messenger.post(channel, requestCard(made.state));
-        if (location) await slack.deps.requests.saveCard(made.state.request, location);
-      }
       await slack.messenger.tell(
         responseUrl,
         note(
-          location
+          card
             ? `Request ${id} asks to point ${alias} back at ${toVersion}: it needs the usual approvals.`
             : `Request ${id} asks to point ${alias} back at ${toVersion}, but the bot may not post its card in this channel.`,
         ),

@@ -3,14 +3,8 @@ import type { SlashCommand } from '@slack/bolt';
 import { AliasBusyError } from '../../../domain/errors';
 import type { Command } from '../../../domain/parse-command';
 import { ruleFor } from '../../../domain/policy';
-import {
-  cancel,
-  type Requested,
-  requestPromotion,
-  requestRollback,
-  type StepResult,
-} from '../../../use-cases/requests';
-import { applyIfNoApprovalNeeded } from '../../apply-if-no-approval';
+import { cancel, requestPromotion, requestRollback, type StepResult } from '../../../use-cases/requests';
+import { type Announced, recordAndAnnounce } from '../../announce-request';
 import { aliasBusyMessage } from '../../blocks/alias-busy';
 import { type Message, section } from '../../blocks/common';
 import { requestCard } from '../../blocks/request-card';
@@ -25,7 +19,7 @@ export async function requestCommand(
   command: SlashCommand,
   slack: SlackDeps,
 ): Promise<Reply> {
-  const { deps, messenger } = slack;
+  const { deps } = slack;
   const who = {
     user: command.user_id,
     team: command.team_id,
@@ -37,12 +31,22 @@ export async function requestCommand(
     if (result.event) await syncCard(slack, result.state, { card: result.card });
     return { message: cancelNote(result), visibility: 'ephemeral' };
   }
-  let made: Requested;
+  let announced: Announced;
   try {
-    made =
-      parsed.kind === 'rollback'
-        ? await requestRollback(deps, { fn: parsed.fn, alias: parsed.alias, override: parsed.override }, who)
-        : await requestPromotion(deps, parsed, who);
+    announced = await recordAndAnnounce(
+      slack,
+      who.channel,
+      (announcer) =>
+        parsed.kind === 'rollback'
+          ? requestRollback(
+              deps,
+              { fn: parsed.fn, alias: parsed.alias, override: parsed.override },
+              who,
+              announcer,
+            )
+          : requestPromotion(deps, parsed, who, announcer),
+      { responseUrl: command.response_url },
+    );
   } catch (error) {
     if (!(error instanceof AliasBusyError)) throw error;
     return {
@@ -50,23 +54,11 @@ export async function requestCommand(
       visibility: 'ephemeral',
     };
   }
-  // A redelivered command (Slack's retry, a replay) whose first delivery posted the card: done.
-  if (made.redelivered && made.card) return undefined;
-  const card = requestCard(made.state);
-  const location = await messenger.post(who.channel, card);
-  if (location) {
-    // The card is in the channel: a lost location costs only the worker's own card update (clicks
-    // replace the card through their response_url), never an error answer beside a posted card.
-    await deps.requests.saveCard(made.state.request, location).catch((error: unknown) => {
-      slack.logger.warn(
-        `request ${made.state.request.id}: its card location was not saved (${String(error)})`,
-      );
-    });
-  }
-  await applyIfNoApprovalNeeded(slack, made.state, command.response_url);
+  // The card is in the channel (this delivery's, or an earlier delivery's of the same command).
+  if (announced.card) return undefined;
   // The bot may not or could not post in this channel (not joined, private, rate-limited, Slack
   // failing): the answer to the command itself carries the card, visible to everyone there.
-  return location ? undefined : { message: card, visibility: 'in_channel' };
+  return { message: requestCard(announced.made.state), visibility: 'in_channel' };
 }
 
 function cancelNote({ state, outcome, event }: StepResult): Message {
