@@ -416,17 +416,15 @@ async function settleRequest(
     earlier.request.requester !== request.requester ||
     earlier.request.alias !== request.alias
   ) {
-    const failure =
-      created.status === 'rejected'
-        ? created.reason
-        : new ChatopsError('CONFLICT', `Request ${request.id} already exists.`);
-    // Nobody may approve a request that was not recorded: its card loses its buttons first.
-    if (card && announcer) {
-      await announcer
-        .unrecorded(card, request, failure instanceof Error ? failure.message : String(failure))
-        .catch(() => undefined);
+    if (created.status === 'rejected') {
+      // Nobody may approve a request that was not recorded: its card loses its buttons first.
+      const why = created.reason instanceof Error ? created.reason.message : String(created.reason);
+      if (card && announcer) await announcer.unrecorded(card, request, why).catch(() => undefined);
+      throw created.reason;
     }
-    throw failure;
+    // Someone else's request has this id: this card's buttons would act on it, so it goes.
+    if (card && announcer) await announcer.remove(card).catch(() => undefined);
+    throw new ChatopsError('CONFLICT', `Request ${request.id} already exists.`);
   }
   const state = foldRequest(earlier.request, earlier.events);
   let kept = earlier.card;
@@ -437,7 +435,8 @@ async function settleRequest(
     } else {
       kept = await keepCard(deps, earlier.request, card, announcer);
       // Drawn from the REQUESTED state: redrawn if the request moved on meanwhile.
-      if (kept === card && state.events.length > 1) await announcer.update(card, state).catch(() => undefined);
+      if (kept === card && state.events.length > 1)
+        await announcer.update(card, state).catch(() => undefined);
     }
   }
   return { state, redelivered: true, ...(kept ? { card: kept } : {}) };
@@ -471,37 +470,39 @@ const sameCard = (a: CardLocation, b: CardLocation) => a.channel === b.channel &
 /**
  * The rollback's target version was deleted (or whether it exists could not be checked) while
  * the request was being written: a request just made for it ends at once, `FAILED` by `system`
- * (an ending event: its alias is let go), its card says so, and the requester is told.
+ * (an ending event: its alias is let go), its card says so, and the requester is told. A request
+ * that moved on meanwhile (a redelivery's, approved since), or that could not be ended, stands as
+ * it is, holding its alias: once approved, its UpdateAlias on a missing version fails, recorded
+ * FAILED.
  */
 async function endVanished(
   deps: Deps,
   made: Requested,
   problem: unknown,
   announcer: RequestAnnouncer | undefined,
-): Promise<never> {
+): Promise<Requested> {
+  if (made.state.events.length !== 1) return made;
   const { request } = made.state;
   const version = `version ${request.toVersion} of ${request.functionName}`;
   const gone = isChatopsError(problem, 'VERSION_NOT_FOUND');
   const reason = gone
     ? `${version} no longer exists`
     : `whether ${version} still exists could not be checked (${problem instanceof Error ? problem.message : String(problem)})`;
-  let ended = false;
-  // Only a request nothing has happened to yet: once approved, the worker owns it (and its
-  // UpdateAlias on a deleted version fails, recorded FAILED).
-  if (made.state.events.length === 1) {
-    const now = deps.clock.now();
-    const failed: AuditEvent = { ...eventFor(request, 'FAILED', SYSTEM_ACTOR, now, reason), seq: 2 };
-    ended = await deps.requests.append(failed);
-    if (ended && made.card && announcer) {
-      const state = foldRequest(request, [...made.state.events, failed]);
-      await announcer.update(made.card, state).catch(() => undefined);
-    }
+  const failed: AuditEvent = {
+    ...eventFor(request, 'FAILED', SYSTEM_ACTOR, deps.clock.now(), reason),
+    seq: 2,
+  };
+  if (!(await deps.requests.append(failed).catch(() => false))) return made;
+  if (made.card && announcer) {
+    const state = foldRequest(request, [...made.state.events, failed]);
+    await announcer.update(made.card, state).catch(() => undefined);
   }
-  const outcome = ended
-    ? `request ${request.id} was ended (failed), nothing will change`
-    : `request ${request.id} was not ended here`;
   const code = gone ? 'VERSION_NOT_FOUND' : isChatopsError(problem) ? problem.code : 'UPSTREAM_FAILURE';
-  throw new ChatopsError(code, `${capitalize(reason)}: ${outcome}.`, { cause: problem });
+  throw new ChatopsError(
+    code,
+    `${capitalize(reason)}: request ${request.id} was ended (failed), nothing will change.`,
+    { cause: problem },
+  );
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -82,6 +82,26 @@ describe('automatic promotion', () => {
     expect((await h.events(id)).map((event) => event.action)).toEqual(['REQUESTED', 'APPROVED', 'APPLIED']);
   });
 
+  it('withdraws its request when the card cannot be posted: nobody could approve it, and the alias stays free', async () => {
+    await soakStarts();
+    h.clock.advance(61 * MINUTE);
+    devTraffic(200, 0);
+    h.slack.failNext('chat.postMessage', 'fatal_error', 1);
+
+    await heartbeat();
+
+    expect(cards()).toHaveLength(0);
+    const warned =
+      h.logs.at('WARN').find((line) => line.message.startsWith('auto-promotion:'))?.message ?? '';
+    expect(warned).toContain(`Slack refused the card in ${CHANNELS.releases} (fatal_error)`);
+    const id = /R[0-9A-Z]{9}/.exec(warned)?.[0] ?? '';
+    const events = await h.events(id);
+    expect(events.map((event) => event.action)).toEqual(['REQUESTED', 'CANCELLED']);
+    expect(events[1]?.actor).toBe('system');
+    const person = await h.command('promote orders test 3');
+    expect(person.body).toBe('');
+  });
+
   it('opens it once per version: the next heartbeats do not ask again', async () => {
     await soakStarts();
     h.clock.advance(61 * MINUTE);

@@ -334,6 +334,26 @@ describe("a rollback's target version deleted meanwhile", () => {
     expect(next).not.toBe(id);
   });
 
+  it('whether it still exists cannot be checked (Lambda throttling): the request just made ends FAILED, saying so', async () => {
+    await appliedOnTest();
+    h.lambda.failNext(
+      'GetFunctionConfiguration',
+      { status: 429, name: 'TooManyRequestsException', message: 'Rate exceeded' },
+      5,
+    );
+
+    const reply = await h.command('rollback orders test');
+
+    const id = requestIdIn(posted()[0]?.body.blocks);
+    expect(textOf(reply.json?.blocks)).toContain(`request ${id} was ended (failed)`);
+    const events = await h.events(id);
+    expect(events.map((event) => event.action)).toEqual(['REQUESTED', 'FAILED']);
+    expect(events[1]?.reason).toContain(
+      'whether version 4 of orders-service still exists could not be checked',
+    );
+    expect(hasButtons(h.card(id))).toBe(false);
+  });
+
   it('unknown to this container (cold): read first, refused before anything is requested or posted', async () => {
     await appliedOnTest();
     h.lambda.deleteVersion(ORDERS, '4');
