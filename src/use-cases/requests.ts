@@ -66,9 +66,15 @@ export interface Requester {
 
 export interface Requested {
   state: RequestState;
-  /** The command was delivered before and its request exists: nothing new was stored. */
+  /**
+   * The request existed when this delivery wrote it: the command was delivered before, or this
+   * very write's answer was lost and the SDK's retry met its condition.
+   */
   redelivered: boolean;
-  /** Where the request's card is, when an earlier delivery posted it. */
+  /**
+   * Where the request's card is (posted by this delivery or an earlier one); absent when none is
+   * in the channel (the post failed, or no announcer was given): the caller carries the card.
+   */
   card?: CardLocation;
 }
 
