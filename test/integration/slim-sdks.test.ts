@@ -325,9 +325,10 @@ describe('the Slack Web API client, with only the methods the code calls bound',
     await expect(approve({ app_id: 'A1' })).rejects.toThrow(
       /^Slack Web API method admin\.apps\.approve is not bound in lambda-chatops's bundle.*client\.apiCall\('admin\.apps\.approve'/,
     );
-    const chatDelete = at(client, 'chat.delete') as (options: unknown) => Promise<unknown>;
-    await expect(chatDelete({ channel: 'C1', ts: '1.2' })).rejects.toThrow(
-      /method chat\.delete is not bound/,
+    // A method beside bound ones (chat.postMessage, chat.update, chat.delete) that no code calls.
+    const schedule = at(client, 'chat.scheduleMessage') as (options: unknown) => Promise<unknown>;
+    await expect(schedule({ channel: 'C1', text: 'later', post_at: 1 })).rejects.toThrow(
+      /method chat\.scheduleMessage is not bound/,
     );
     // As the SDK ships, the method is there: the difference is the bundle's.
     const real = new (realWebApi.WebClient as unknown as new (token: string) => WebClient)('xoxb-test');
