@@ -526,9 +526,8 @@ function loaderSource(name, appFile, exportNames) {
 // makes it), and logs once which happened.
 //
 // Node's own modules come from process.getBuiltinModule, not \`import\`: an ES module import of a
-// built-in builds its namespace from all of its exports, and node:fs's include the lazy
-// \`promises\`, which loads fs/promises, readline and more streams (about 5 ms of a cold start,
-// bench/builtin-imports.mjs) that the bot never uses. \`import\` only on a Node without it (< 20.16).
+// built-in builds a namespace of all its exports, reading each (node:fs's lazy \`promises\`
+// among them): about 1 ms of a cold start. \`import\` only on a Node without it (< 20.16).
 const builtin = async (id) => process.getBuiltinModule?.(id) ?? (await import(id));
 const { readFileSync } = await builtin('node:fs');
 const { createRequire } = await builtin('node:module');
