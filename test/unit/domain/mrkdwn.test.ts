@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   code,
   escapeText,
@@ -160,5 +160,32 @@ describe('link', () => {
     ['javascript:alert(1)', '<b>', '&lt;b&gt;'],
   ])('%j, %j → %j', (url, label, output) => {
     expect(link(url, label)).toBe(output);
+  });
+});
+
+describe('the grapheme segmenter', () => {
+  // Made on the first cut, not when the module loads: a cold start that cuts nothing never pays
+  // for ICU's break rules.
+  it('is made on the first text that needs cutting, once', async () => {
+    vi.resetModules();
+    const Original = Intl.Segmenter;
+    let made = 0;
+    const counting = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Intl.Segmenter>) {
+        super(...args);
+        made++;
+      }
+    };
+    Object.defineProperty(Intl, 'Segmenter', { value: counting, configurable: true, writable: true });
+    try {
+      const fresh = await import('../../../src/domain/mrkdwn');
+      expect(fresh.truncate('short', 10)).toBe('short');
+      expect(made).toBe(0);
+      expect(fresh.truncate('a longer text', 5)).toBe('a lo…');
+      expect(fresh.truncate('another longer text', 5)).toBe('anot…');
+      expect(made).toBe(1);
+    } finally {
+      Object.defineProperty(Intl, 'Segmenter', { value: Original, configurable: true, writable: true });
+    }
   });
 });
