@@ -164,9 +164,9 @@ describe('link', () => {
 });
 
 describe('the grapheme segmenter', () => {
-  // Made on the first cut, not when the module loads: a cold start that cuts nothing never pays
-  // for ICU's break rules.
-  it('is made on the first text that needs cutting, once', async () => {
+  // Made on the first cut of text that is not ASCII, not when the module loads: a cold start
+  // that cuts nothing, or only ASCII, never pays for ICU's break rules.
+  it('is made on the first cut that needs it, once', async () => {
     vi.resetModules();
     const Original = Intl.Segmenter;
     let made = 0;
@@ -180,12 +180,43 @@ describe('the grapheme segmenter', () => {
     try {
       const fresh = await import('../../../src/domain/mrkdwn');
       expect(fresh.truncate('short', 10)).toBe('short');
-      expect(made).toBe(0);
       expect(fresh.truncate('a longer text', 5)).toBe('a lo…');
-      expect(fresh.truncate('another longer text', 5)).toBe('anot…');
+      expect(fresh.truncate('sha=abc\r\nbuild=1', 11)).toBe('sha=abc\r\nb…');
+      expect(made).toBe(0);
+      expect(fresh.truncate('déjà vu, again', 5)).toBe('déjà…');
+      expect(fresh.truncate('👍🏽👍🏽👍🏽', 5)).toBe('👍🏽…');
       expect(made).toBe(1);
     } finally {
       Object.defineProperty(Intl, 'Segmenter', { value: Original, configurable: true, writable: true });
     }
+  });
+
+  it('cuts ASCII text where the segmenter would', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const bySegments = (text: string, max: number) => {
+      if (text.length <= max) return text;
+      if (max <= 0) return '';
+      let kept = '';
+      for (const { segment } of segmenter.segment(text)) {
+        if (kept.length + segment.length > max - 1) break;
+        kept += segment;
+      }
+      return `${kept}…`;
+    };
+    const text = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom('\r', '\n', '\r\n', '\t', 'a', 'Z', '0', ' ', '=', '\u0301', 'é', '👍', '\u200d'),
+          fc.string({ unit: 'binary', maxLength: 1 }),
+        ),
+        { maxLength: 30 },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 32 }), (value, max) => {
+        expect(truncate(value, max)).toBe(bySegments(value, max));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
