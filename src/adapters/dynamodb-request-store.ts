@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ChatopsError } from '../domain/errors';
 import { type AuditEvent, type ChangeRequest, ENDING_ACTIONS, type StepClaim } from '../domain/request';
+import { compareText } from '../domain/text-order';
 import type {
   AliasLease,
   AliasLeaseResult,
@@ -284,7 +285,7 @@ export class DynamoDbRequestStore implements RequestStore {
         events: entry.events.sort((a, b) => a.seq - b.seq),
       });
     }
-    return requests.sort((a, b) => b.request.createdAt.localeCompare(a.request.createdAt));
+    return requests.sort((a, b) => compareText(b.request.createdAt, a.request.createdAt));
   }
 
   /** Every item a Query matches, page after page. */

@@ -1,6 +1,7 @@
 // What differs between two versions, for the approval card. Environment variables are compared
 // by digest and reported by key only: values never reach Slack.
 import type { VersionInfo } from './model';
+import { compareText } from './text-order';
 
 export interface FieldChange {
   field: 'description' | 'date' | 'code' | 'runtime' | 'memory' | 'timeout' | 'architecture';
@@ -29,7 +30,7 @@ export function diffVersions(from: VersionInfo, to: VersionInfo): VersionDiff {
   compare('architecture', from.architectures.join(', '), to.architectures.join(', '));
   const before = from.environmentDigests;
   const after = to.environmentDigests;
-  const sorted = (keys: string[]) => keys.sort((a, b) => a.localeCompare(b));
+  const sorted = (keys: string[]) => keys.sort(compareText);
   return {
     changes,
     envAdded: sorted(Object.keys(after).filter((key) => !Object.hasOwn(before, key))),

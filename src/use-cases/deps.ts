@@ -1,6 +1,7 @@
 // What the use cases are given: configuration and ports, built once by the composition root.
 import { ChatopsError } from '../domain/errors';
 import type { ChatopsConfig, ManagedFunction } from '../domain/model';
+import { compareText } from '../domain/text-order';
 import type {
   AuditLog,
   Clock,
@@ -45,5 +46,5 @@ export function stageOrder<T extends { name: string }>(fn: ManagedFunction, alia
     const index = fn.stages.indexOf(name);
     return index === -1 ? fn.stages.length : index;
   };
-  return [...aliases].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+  return [...aliases].sort((a, b) => rank(a.name) - rank(b.name) || compareText(a.name, b.name));
 }
