@@ -4,12 +4,15 @@
 // stack's Node, as `npm run bench` measures them (bench/cold-start.ts).
 //
 //   npx tsx bench/ab-cold.ts <dist A> <dist B> [rounds]
+//
+// The stand-ins first hold what `npm run bench` prepares (applied promotions, two pending
+// requests), so that `status` shows the same as in the bench.
 import { resolve } from 'node:path';
-import { coldRun } from './containers';
-import { BenchEnvironment } from './environment';
+import { coldRun, WarmContainer } from './containers';
+import { BenchEnvironment, WORKER_FUNCTION } from './environment';
 import { lambdaEnv, lambdaNodeArgs } from './lambda-runtime';
 import { nodeRuntime } from './runtimes';
-import { USER } from './scenario';
+import { prepareRequests, USER } from './scenario';
 import { SlackTraffic } from './slack-traffic';
 import { median } from './stats';
 
@@ -24,6 +27,20 @@ async function main(): Promise<void> {
   const env = lambdaEnv(node, environment.env('env'));
   const launch = { node: node.node, args: lambdaNodeArgs() };
   const builds = { A: resolve(a, 'handler.mjs'), B: resolve(b, 'handler.mjs') };
+  const worker = await WarmContainer.start(resolve(b, 'worker.mjs'), env, launch);
+  environment.lambda.onInvoke(WORKER_FUNCTION, async (payload) => (await worker.invoke(payload)).result);
+  const preparing = await WarmContainer.start(builds.B, env, launch);
+  await prepareRequests(
+    {
+      environment,
+      traffic,
+      bundle: builds.B,
+      launch,
+      env: () => env,
+      holdAsyncWork: () => () => {},
+    },
+    preparing,
+  ).finally(() => preparing.stop());
   const runs: Record<'A' | 'B', { wall: number[]; cpu: number[]; cache: number }> = {
     A: { wall: [], cpu: [], cache: 0 },
     B: { wall: [], cpu: [], cache: 0 },
@@ -41,6 +58,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    await worker.stop();
     await environment.close();
   }
   const line = (name: 'A' | 'B') =>
