@@ -5,6 +5,7 @@ import { escapeText, mentionUser } from '../domain/mrkdwn';
 import { USAGE } from '../domain/parse-command';
 import { foldRequest } from '../domain/request';
 import type { AsyncTask, CardLocation } from '../ports';
+import { allSettledOrThrow } from '../use-cases/all-settled-or-throw';
 import { applyRequest } from '../use-cases/apply-request';
 import { listVersions } from '../use-cases/read-commands';
 import {
@@ -14,7 +15,7 @@ import {
   type RolloutResult,
   type RolloutTrigger,
 } from '../use-cases/rollout';
-import { type Message, section } from './blocks/common';
+import { note } from './blocks/common';
 import { requestCard } from './blocks/request-card';
 import { rolloutCard } from './blocks/rollout-card';
 import { versionsMessage } from './blocks/versions';
@@ -54,7 +55,7 @@ export async function runTask(task: AsyncTask, slack: WorkerSlackDeps, invocatio
         // Approved, but locked by someone else: the card says whose lock it waits for, and the
         // person whose click (or command) asked for the update hears it.
         const waiting = `Request ${task.requestId} waits for the lock on ${state.request.alias} to end before ${state.request.alias} is updated: see its card.`;
-        await Promise.all([
+        await allSettledOrThrow([
           syncCard(slack, state, where, { waitingFor }),
           task.responseUrl ? messenger.tell(task.responseUrl, note(waiting)) : undefined,
         ]);
@@ -138,8 +139,6 @@ async function rollout(
   logger.info(`rollout ${requestId}: ${result.event.action}`);
 }
 
-const note = (text: string): Message => ({ text, blocks: [section(text)] });
-
 /** A rollout that stopped by itself (rolled back, stopped, paused for a person) names its people. */
 async function tellPeople(slack: WorkerSlackDeps, { state, event }: RolloutResult): Promise<void> {
   if (!event) return;
@@ -153,7 +152,7 @@ async function tellPeople(slack: WorkerSlackDeps, { state, event }: RolloutResul
         ? `stopped: ${request.alias} was changed outside the rollout`
         : 'paused: it needs a person to Resume, Promote now or Roll back';
   const text = `${people.map(mentionUser).join(' ')} rollout ${request.id} of ${request.function} ${request.alias} (${request.fromVersion} → ${request.toVersion}) ${what}.${event.reason ? ` ${escapeText(event.reason)}` : ''}`;
-  await slack.messenger.post(request.channel, { text, blocks: [section(text)] }).catch((error: unknown) => {
+  await slack.messenger.post(request.channel, note(text)).catch((error: unknown) => {
     slack.logger.warn(`rollout ${request.id}: could not tell its people (${(error as Error).message})`);
   });
 }

@@ -33,7 +33,7 @@ import {
 import { rolloutPlanFor } from '../domain/rollout-plan';
 import { diffVersions } from '../domain/version-diff';
 import { templatesFor } from '../domain/version-metadata';
-import type { AliasLease, CardLocation, LockSet, RequestAnnouncer } from '../ports';
+import type { AliasLease, AsyncTask, CardLocation, LockSet, RequestAnnouncer } from '../ports';
 import { allSettledOrThrow } from './all-settled-or-throw';
 import { type Deps, managedFunction } from './deps';
 import { approvalVerdict, checkRequestGuards, prefetchGroupMembers } from './request-guards';
@@ -549,16 +549,20 @@ export async function queueCard(
   { responseUrl, card }: ClickReply,
 ): Promise<string | undefined> {
   try {
-    await deps.queue.enqueue({
-      kind: 'request.card',
-      requestId,
-      ...(responseUrl ? { responseUrl } : {}),
-      ...(card ? { card } : {}),
-    });
+    await deps.queue.enqueue(clickTask('request.card', requestId, { responseUrl, card }));
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** A task the worker does for a click: it reports through the click's response_url and card. */
+function clickTask(
+  kind: 'apply' | 'request.card',
+  requestId: string,
+  { responseUrl, card }: ClickReply,
+): AsyncTask {
+  return { kind, requestId, ...(responseUrl ? { responseUrl } : {}), ...(card ? { card } : {}) };
 }
 
 /**
@@ -640,7 +644,7 @@ async function step(
       // when the apply's invocation is lost, and the apply's task draws it again when done. Its
       // own failure needs nothing more: the apply's task draws the card, or, when the apply did
       // not start either, the click does.
-      const [problem] = await Promise.all([
+      const [problem] = await allSettledOrThrow([
         startApply(deps, requestId, reply),
         reply.withCard ? queueCard(deps, requestId, reply) : undefined,
       ]);
@@ -658,14 +662,9 @@ async function step(
  * approved with nobody applying it, which the next click (or look) starts again (`needsApply`).
  * Returns why it could not be started, or undefined.
  */
-async function startApply(deps: Deps, requestId: string, { responseUrl, card }: ClickReply) {
+async function startApply(deps: Deps, requestId: string, reply: ClickReply) {
   try {
-    await deps.queue.enqueue({
-      kind: 'apply',
-      requestId,
-      ...(responseUrl ? { responseUrl } : {}),
-      ...(card ? { card } : {}),
-    });
+    await deps.queue.enqueue(clickTask('apply', requestId, reply));
     return undefined;
   } catch (error) {
     if (!(error instanceof ChatopsError)) throw error;

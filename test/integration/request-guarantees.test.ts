@@ -185,6 +185,27 @@ describe('one open request per alias', () => {
 });
 
 describe('a slash command delivered twice', () => {
+  it("whose second card cannot be deleted (chat.delete failing): still one request, the first card saved, the failure logged, and the second card's buttons act on that one request", async () => {
+    const first = await h.command('promote orders dev→test');
+    const id = requestIdIn(posted()[0]?.body.blocks);
+    const firstTs = await savedCard(id);
+    h.slack.failNext('chat.delete', 'internal_error');
+
+    await h.command('', { body: first.sent });
+
+    expect(await actions(id)).toEqual(['REQUESTED']);
+    expect(await savedCard(id)).toBe(firstTs);
+    const cards = visibleCards(id);
+    expect(cards).toHaveLength(2);
+    expect(
+      h.logs.at('WARN').some((line) => line.message.includes('chat.delete failed (internal_error)')),
+    ).toBe(true);
+    const second = cards.find((card) => card.ts !== firstTs);
+    await h.click(id, 'approve', { user: USERS.approver, ...(second?.ts ? { messageTs: second.ts } : {}) });
+    await h.settle();
+    expect(await actions(id)).toEqual(['REQUESTED', 'APPROVED', 'APPLIED']);
+  });
+
   it('makes one request and one card', async () => {
     const first = await h.command('promote orders dev→test');
     const id = requestIdIn(posted()[0]?.body.blocks);
@@ -278,6 +299,26 @@ describe('the request written and its card posted at once (issue 12)', () => {
     await h.click(id, 'approve', { user: USERS.approver });
     await h.settle();
     expect(textOf(h.card(id)?.blocks)).toContain('*Applied*');
+  });
+
+  it("the card location's write answer lost: the retry meets its own write, one card, nothing deleted", async () => {
+    h.dynamoFaults.failNext(
+      'PutItem',
+      { status: 500, name: 'InternalServerError', afterForwarding: true },
+      1,
+      (body) => JSON.stringify(body.Item ?? {}).includes('"sk":{"S":"CARD"}'),
+    );
+
+    const reply = await h.command('promote orders dev→test');
+
+    expect(reply.body).toBe('');
+    const id = requestIdIn(posted()[0]?.body.blocks);
+    const cards = visibleCards(id);
+    expect(cards).toHaveLength(1);
+    expect(hasButtons(cards[0])).toBe(true);
+    expect(await savedCard(id)).toBe(cards[0]?.ts);
+    expect(h.slack.calls.filter((call) => call.method === 'chat.delete')).toEqual([]);
+    expect(await actions(id)).toEqual(['REQUESTED']);
   });
 
   it('one command delivered twice at the same moment: one request and one card in the channel', async () => {

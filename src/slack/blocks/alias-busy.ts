@@ -3,7 +3,7 @@
 import type { OpenRequestInfo } from '../../domain/errors';
 import type { ApprovalRule } from '../../domain/model';
 import { code, mentionGroup, mentionUser } from '../../domain/mrkdwn';
-import { type Message, section } from './common';
+import { type Message, note } from './common';
 
 export function aliasBusyMessage(open: OpenRequestInfo, rule: ApprovalRule): Message {
   const { requestId, alias, requester } = open;
@@ -26,5 +26,5 @@ export function aliasBusyMessage(open: OpenRequestInfo, rule: ApprovalRule): Mes
       '(if its card says it is waiting, *Retry* on it starts the update).';
   }
   const text = `:no_entry: ${head} ${ending}`;
-  return { text, blocks: [section(text)] };
+  return note(text);
 }

@@ -34,6 +34,9 @@ export const context = (...items: string[]): ContextBlock => ({
 
 export const divider = (): KnownBlock => ({ type: 'divider' });
 
+/** A message of one mrkdwn section: a note to someone, an error, a one-line answer. */
+export const note = (text: string): Message => ({ text, blocks: [section(text)] });
+
 /** User- or AWS-controlled text, escaped and cut to a length that fits a field. */
 export const safe = (text: string, max = 200): string => escapeText(truncate(text, max));
 

@@ -9,7 +9,7 @@ import { ruleFor } from '../../../domain/policy';
 import { adoptDrift, type DriftView, rollBackDrift } from '../../../use-cases/drift';
 import { recordAndAnnounce } from '../../announce-request';
 import { aliasBusyMessage } from '../../blocks/alias-busy';
-import { type Message, section } from '../../blocks/common';
+import { type Message, note } from '../../blocks/common';
 import { DRIFT_ADOPT_ACTION, DRIFT_ROLLBACK_ACTION, driftCard } from '../../blocks/drift-card';
 import type { SlackDeps } from '../../context';
 import { errorReply } from '../../error-reply';
@@ -90,5 +90,3 @@ function adoptNote({ state, outcome }: DriftView): Message | undefined {
   }
   return undefined;
 }
-
-const note = (text: string): Message => ({ text, blocks: [section(text)] });

@@ -10,6 +10,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { isChatopsError } from '../../../domain/errors';
 import { REQUEST_ID } from '../../../domain/parse-command';
 import type { CardLocation } from '../../../ports';
+import { allSettledOrThrow } from '../../../use-cases/all-settled-or-throw';
 import {
   type ClickReply,
   click,
@@ -17,7 +18,7 @@ import {
   queueCard,
   type StepResult,
 } from '../../../use-cases/requests';
-import { type Message, section } from '../../blocks/common';
+import { type Message, note, section } from '../../blocks/common';
 import { APPROVE_ACTION, REJECT_ACTION } from '../../blocks/request-card';
 import { cardOptionsFor } from '../../card-guards';
 import { syncCard } from '../../card-sync';
@@ -47,7 +48,7 @@ export function registerRequestButtons(app: App, slack: SlackDeps): void {
           ...(card ? { card } : {}),
         });
         const told = clickNote(result);
-        await Promise.all([
+        await allSettledOrThrow([
           showCard(slack, result, { responseUrl, card }),
           told ? slack.messenger.tell(responseUrl, told) : undefined,
         ]);
@@ -66,7 +67,7 @@ export function registerRequestButtons(app: App, slack: SlackDeps): void {
           }
           // A card whose request was never stored (or is in another bot's table) can approve
           // nothing: it loses its buttons, so nobody clicks it again.
-          await Promise.all([
+          await allSettledOrThrow([
             slack.messenger.replace(orphanCard(requestId), { responseUrl }),
             slack.messenger.tell(responseUrl, errorReply(error, undefined, slack.logger)),
           ]);
@@ -145,7 +146,6 @@ function clickNote({ state, outcome, event, problem, applyStarted }: StepResult)
   return undefined;
 }
 
-/** What replaces a card whose request does not exist: the same words, no buttons. */
 /**
  * Whether a card was posted long enough ago that its request, written alongside it, would be
  * stored by now if it ever is: the lease's grace (longer than the function's timeout). A card's
@@ -156,11 +156,10 @@ function settledSince(card: CardLocation, now: Date): boolean {
   return !Number.isFinite(postedMs) || now.getTime() - postedMs >= LEASE_GRACE_MS;
 }
 
+/** What replaces a card whose request does not exist: the same words, no buttons. */
 function orphanCard(requestId: string): Message {
   const text =
     `*There is no request ${requestId}*: this card belongs to no stored request, so there is nothing to approve or reject. ` +
     'Ask again with `/lambda promote` or `/lambda rollback` if the change is still wanted.';
   return { text: `There is no request ${requestId}`, blocks: [section(text)] };
 }
-
-const note = (text: string): Message => ({ text, blocks: [section(text)] });

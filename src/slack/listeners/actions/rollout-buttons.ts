@@ -5,7 +5,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { REQUEST_ID } from '../../../domain/parse-command';
 import type { RolloutButton } from '../../../domain/rollout';
 import { type RolloutClickResult, rolloutClick } from '../../../use-cases/rollout-buttons';
-import { type Message, section } from '../../blocks/common';
+import { type Message, note } from '../../blocks/common';
 import {
   ROLLOUT_PAUSE_ACTION,
   ROLLOUT_PROMOTE_ACTION,
@@ -76,5 +76,3 @@ function clickNote(result: RolloutClickResult, button: RolloutButton): Message |
       return note(`Rollout ${id} is not under way yet (or is finishing): nothing was changed.`);
   }
 }
-
-const note = (text: string): Message => ({ text, blocks: [section(text)] });

@@ -6,7 +6,7 @@ import { ruleFor } from '../../../domain/policy';
 import { cancel, requestPromotion, requestRollback, type StepResult } from '../../../use-cases/requests';
 import { type Announced, recordAndAnnounce } from '../../announce-request';
 import { aliasBusyMessage } from '../../blocks/alias-busy';
-import { type Message, section } from '../../blocks/common';
+import { type Message, note } from '../../blocks/common';
 import { requestCard } from '../../blocks/request-card';
 import { syncCard } from '../../card-sync';
 import type { SlackDeps } from '../../context';
@@ -72,5 +72,5 @@ function cancelNote({ state, outcome, event }: StepResult): Message {
   else if (outcome === 'applying')
     text = `Request ${id} is approved and being applied: it can no longer be cancelled.`;
   else text = `Request ${id} has already ended (${state.status.toLowerCase()}).`;
-  return { text, blocks: [section(text)] };
+  return note(text);
 }
